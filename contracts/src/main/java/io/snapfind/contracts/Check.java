@@ -16,9 +16,13 @@ final class Check {
 
     static void schemaVersion(int schemaVersion) {
         if (schemaVersion != Contracts.SCHEMA_VERSION) {
-            throw new ContractViolation("schemaVersion", ContractViolation.Kind.UNKNOWN_SCHEMA_VERSION,
-                    "version " + schemaVersion + " is not supported, only " + Contracts.SCHEMA_VERSION);
+            throw unsupportedVersion(schemaVersion);
         }
+    }
+
+    static ContractViolation unsupportedVersion(Object schemaVersion) {
+        return new ContractViolation("schemaVersion", ContractViolation.Kind.UNKNOWN_SCHEMA_VERSION,
+                "version " + schemaVersion + " is not supported, only " + Contracts.SCHEMA_VERSION);
     }
 
     static <T> T present(T value, String field) {

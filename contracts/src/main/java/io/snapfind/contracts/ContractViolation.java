@@ -6,6 +6,8 @@ package io.snapfind.contracts;
  */
 public final class ContractViolation extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     public static final String ROOT = "$";
 
     public enum Kind {
@@ -32,7 +34,7 @@ public final class ContractViolation extends RuntimeException {
     }
 
     /** The same violation seen from an enclosing document, where this record sits at {@code path}. */
-    ContractViolation under(String path) {
+    public ContractViolation under(String path) {
         if (path.isEmpty()) {
             return this;
         }

@@ -1,7 +1,6 @@
 package io.snapfind.contracts;
 
 import static io.snapfind.contracts.ContractViolation.invalid;
-import static io.snapfind.contracts.ContractViolation.missing;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,7 +17,7 @@ public record ProductImage(String imageId, String url, byte[] bytes) {
             throw invalid("url", "url and bytes are mutually exclusive");
         }
         if (url == null && bytes == null) {
-            throw new ContractViolation("url", missing("url").kind(), "either url or bytes is required");
+            throw new ContractViolation("url", ContractViolation.Kind.MISSING_FIELD, "either url or bytes is required");
         }
         if (url != null) {
             requireHttpUrl(url);

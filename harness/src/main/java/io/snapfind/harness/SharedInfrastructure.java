@@ -26,6 +26,7 @@ public final class SharedInfrastructure {
         if (kafka == null || !kafka.isAlive()) {
             Path dir = workDir().resolve("kafka");
             kafka = KafkaBroker.start(dir, FreePort.find(), dir.resolve("kafka.log"), READY_WITHIN);
+            SnapfindTopics.create(kafka);
         }
         return kafka;
     }
