@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +31,8 @@ import jakarta.inject.Inject;
 @WithTestResource(MilvusLiteTestResource.class)
 class CatalogIngestIT {
 
+    private static final byte[] JPEG_START = { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0 };
+
     @Inject
     CatalogProbe probe;
 
@@ -41,7 +44,7 @@ class CatalogIngestIT {
                 .body(Map.of("productId", "chair-42", "category", "chair", "title", "Oak chair",
                         "metadata", Map.of("brand", "Snap"),
                         "images", java.util.List.of(Map.of("imageId", "front", "url", "https://shop.example/chair.jpg"),
-                                Map.of("imageId", "side", "bytes", "/9j/AA=="))))
+                                Map.of("imageId", "side", "bytes", Base64.getEncoder().encodeToString(JPEG_START)))))
                 .when().post("/v1/products")
                 .then().statusCode(202).body("productId", equalTo("chair-42")).body("type", equalTo("UPSERT"));
         given().header("X-API-Key", "test-key").when().delete("/v1/products/chair-42")
@@ -54,7 +57,7 @@ class CatalogIngestIT {
         assertEquals("Oak chair", upsert.title());
         assertEquals(Map.of("brand", "Snap"), upsert.metadata());
         assertEquals("https://shop.example/chair.jpg", upsert.images().get(0).url());
-        assertArrayEquals(new byte[] { (byte) 0xFF, (byte) 0xD8, 0, 0 }, upsert.images().get(1).bytes());
+        assertArrayEquals(JPEG_START, upsert.images().get(1).bytes());
         assertEquals(ProductEvent.Type.DELETE, delete.type());
         assertEquals("chair-42", delete.productId());
     }
