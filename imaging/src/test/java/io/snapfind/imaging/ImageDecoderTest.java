@@ -1,0 +1,179 @@
+package io.snapfind.imaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+import org.junit.jupiter.api.Test;
+
+import io.snapfind.harness.ProjectPaths;
+import io.snapfind.imaging.ImageRejected.Reason;
+
+class ImageDecoderTest {
+
+    private final ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
+
+    @Test
+    void decodesARealPhotoToRgb() throws Exception {
+        DecodedImage dog = decoder.decode(Files.readAllBytes(ProjectPaths.asset("photos/dog.jpg")));
+        assertEquals(ImageFormat.JPEG, dog.format());
+        assertEquals(768, dog.width());
+        assertEquals(576, dog.height());
+        assertEquals(BufferedImage.TYPE_INT_RGB, dog.image().getType());
+    }
+
+    @Test
+    void pngNamedJpgIsDecodedAsPng() throws Exception {
+        DecodedImage clock = decoder.decode(Files.readAllBytes(ProjectPaths.asset("datasets/ikea-interior/images/clock/img54.jpg")));
+        assertEquals(ImageFormat.PNG, clock.format());
+        assertEquals(BufferedImage.TYPE_INT_RGB, clock.image().getType());
+    }
+
+    @Test
+    void refusesEmptyTextAndOversizedInput() {
+        assertRejected(Reason.EMPTY, new byte[0]);
+        assertRejected(Reason.NOT_AN_IMAGE, "just some text, not an image".getBytes(StandardCharsets.UTF_8));
+        ImageDecoder small = new ImageDecoder(new ImageLimits(100, 1000));
+        byte[] big = new byte[101];
+        big[0] = (byte) 0xFF;
+        ImageRejected rejected = assertThrows(ImageRejected.class, () -> small.decode(big));
+        assertEquals(Reason.TOO_LARGE, rejected.reason());
+        assertEquals(413, rejected.httpStatus());
+    }
+
+    @Test
+    void refusesAPixelBombFromItsHeaderAlone() {
+        ImageRejected rejected = assertRejected(Reason.TOO_MANY_PIXELS, pngHeaderClaiming(30000, 30000));
+        assertTrue(rejected.getMessage().contains("30000×30000"), rejected.getMessage());
+        assertEquals("too-many-pixels", rejected.code());
+    }
+
+    @Test
+    void refusesCorruptAndTruncatedJpegs() throws Exception {
+        byte[] dog = Files.readAllBytes(ProjectPaths.asset("photos/dog.jpg"));
+        assertRejected(Reason.CORRUPT, Arrays.copyOf(dog, dog.length / 2));
+        byte[] garbage = new byte[4096];
+        garbage[0] = (byte) 0xFF;
+        garbage[1] = (byte) 0xD8;
+        garbage[2] = (byte) 0xFF;
+        assertRejected(Reason.CORRUPT, garbage);
+    }
+
+    @Test
+    void grayscaleAndAlphaBecomeRgbOnWhite() throws Exception {
+        BufferedImage gray = new BufferedImage(8, 4, BufferedImage.TYPE_BYTE_GRAY);
+        gray.getRaster().setSample(0, 0, 0, 200);
+        DecodedImage decodedGray = decoder.decode(png(gray));
+        assertEquals(new Color(200, 200, 200).getRGB(), decodedGray.image().getRGB(0, 0));
+
+        BufferedImage transparent = new BufferedImage(8, 4, BufferedImage.TYPE_INT_ARGB);
+        DecodedImage decodedAlpha = decoder.decode(png(transparent));
+        assertEquals(Color.WHITE.getRGB(), decodedAlpha.image().getRGB(3, 3), "fully transparent pixels are white");
+    }
+
+    @Test
+    void cmykJpegIsConvertedToRgb() throws Exception {
+        WritableRaster cmyk = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 16, 8, 4, null);
+        for (int x = 0; x < 16; x++) {
+            for (int y = 0; y < 8; y++) {
+                cmyk.setPixel(x, y, new int[] { 0, 255, 255, 0 });
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(cmyk, null, null), null);
+        } finally {
+            writer.dispose();
+        }
+        DecodedImage decoded = decoder.decode(out.toByteArray());
+        assertEquals(BufferedImage.TYPE_INT_RGB, decoded.image().getType());
+        assertEquals(16, decoded.width());
+    }
+
+    @Test
+    void exifOrientationIsApplied() throws Exception {
+        BufferedImage landscape = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = landscape.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 20, 20);
+        g.setColor(Color.BLUE);
+        g.fillRect(20, 0, 20, 20);
+        g.dispose();
+        byte[] rotatedClockwise = withExifOrientation(JpegEncoder.encode(landscape, 0.95f), 6);
+
+        DecodedImage upright = decoder.decode(rotatedClockwise);
+        assertEquals(20, upright.width());
+        assertEquals(40, upright.height());
+        Color top = new Color(upright.image().getRGB(10, 5));
+        Color bottom = new Color(upright.image().getRGB(10, 35));
+        assertTrue(top.getRed() > 200 && top.getBlue() < 60, "left (red) half is on top after a 90° turn: " + top);
+        assertTrue(bottom.getBlue() > 200 && bottom.getRed() < 60, "right (blue) half is at the bottom: " + bottom);
+    }
+
+    @Test
+    void sniffsByMagicBytesOnly() {
+        assertEquals(ImageFormat.GIF, ImageFormat.sniff("GIF89a....".getBytes(StandardCharsets.US_ASCII)).orElseThrow());
+        assertEquals(ImageFormat.WEBP, ImageFormat.sniff("RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.US_ASCII)).orElseThrow());
+        assertTrue(ImageFormat.sniff("<html>".getBytes(StandardCharsets.US_ASCII)).isEmpty());
+        assertTrue(ImageFormat.sniff("BM".getBytes(StandardCharsets.US_ASCII)).isEmpty());
+    }
+
+    private ImageRejected assertRejected(Reason reason, byte[] bytes) {
+        ImageRejected rejected = assertThrows(ImageRejected.class, () -> decoder.decode(bytes));
+        assertEquals(reason, rejected.reason(), rejected.getMessage());
+        return rejected;
+    }
+
+    private static byte[] png(BufferedImage image) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    /** A PNG signature and an IHDR chunk claiming the given size, with no pixel data at all. */
+    static byte[] pngHeaderClaiming(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        return ByteBuffer.allocate(8 + 4 + 17 + 4)
+                .put(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' })
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
+    }
+
+    /** Inserts an APP1 Exif segment with one Orientation entry after the JFIF APP0 segment. */
+    private static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        ByteBuffer tiff = ByteBuffer.allocate(26)
+                .put("MM".getBytes(StandardCharsets.US_ASCII)).putShort((short) 42).putInt(8)
+                .putShort((short) 1)
+                .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0)
+                .putInt(0);
+        byte[] exifHeader = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
+        int segmentLength = 2 + exifHeader.length + tiff.capacity();
+        ByteBuffer app1 = ByteBuffer.allocate(2 + segmentLength).put((byte) 0xFF).put((byte) 0xE1)
+                .putShort((short) segmentLength).put(exifHeader).put(tiff.array());
+        int app0End = 4 + (((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF));
+        return ByteBuffer.allocate(jpeg.length + app1.capacity())
+                .put(jpeg, 0, app0End).put(app1.array()).put(jpeg, app0End, jpeg.length - app0End).array();
+    }
+}
