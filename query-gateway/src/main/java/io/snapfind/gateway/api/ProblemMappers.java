@@ -2,7 +2,9 @@ package io.snapfind.gateway.api;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.milvus.v2.exception.MilvusClientException;
 import io.snapfind.contracts.ContractViolation;
+import io.snapfind.gateway.search.SearchService;
 import jakarta.ws.rs.core.Response;
 
 /** Maps failures to RFC 9457 problem+json bodies; never a stack trace. */
@@ -22,6 +24,16 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response contractViolation(ContractViolation e) {
         return respond(422, "Invalid product", e.getMessage(), e.field());
+    }
+
+    @ServerExceptionMapper
+    public Response rejectedImage(SearchService.RejectedImageException e) {
+        return respond(e.rejection().httpStatus(), "Unusable image", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response dependencyDown(MilvusClientException e) {
+        return respond(503, "Search unavailable", "the vector index cannot be reached: " + e.getMessage(), null);
     }
 
     private static Response respond(int status, String title, String detail, String field) {

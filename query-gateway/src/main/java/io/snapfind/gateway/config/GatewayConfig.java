@@ -3,6 +3,7 @@ package io.snapfind.gateway.config;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Settings under {@code snapfind.gateway}; each is documented in docs/configuration.md. */
 @ConfigMapping(prefix = "snapfind.gateway")
@@ -10,4 +11,25 @@ public interface GatewayConfig {
 
     /** Key that catalog clients send as {@code X-API-Key}; ingest is refused while none is configured. */
     Optional<String> apiKey();
+
+    /** Milvus alias the search reads; the indexer points it at the active model's collection. */
+    @WithDefault("products")
+    String collectionAlias();
+
+    /** Largest query photo accepted, in bytes. */
+    @WithDefault("20971520")
+    long maxImageBytes();
+
+    /** Largest query photo accepted, in pixels (width × height, read from the header before decoding). */
+    @WithDefault("40000000")
+    long maxImagePixels();
+
+    /** Fetching a query photo by {@code imageUrl}. */
+    Fetch fetch();
+
+    interface Fetch {
+        /** Allow loopback addresses; for tests only, never in production. */
+        @WithDefault("false")
+        boolean allowLoopback();
+    }
 }

@@ -1,0 +1,42 @@
+package io.snapfind.gateway.detector;
+
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import io.smallrye.mutiny.Uni;
+import io.snapfind.gateway.search.DetectedObject;
+import io.snapfind.gateway.search.Detections;
+import io.snapfind.gateway.search.ObjectDetector;
+import io.snapfind.gateway.search.Region;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Calls the detector service. Detection has no side effects, so one retry is safe; the circuit breaker stops calling
+ * a detector that keeps failing, and the search degrades to the whole image meanwhile.
+ */
+@ApplicationScoped
+public class RemoteObjectDetector implements ObjectDetector {
+
+    private final DetectorClient client;
+
+    RemoteObjectDetector(@RestClient DetectorClient client) {
+        this.client = client;
+    }
+
+    @Override
+    @Timeout(value = 3, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 1, delay = 50)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
+    public Uni<Detections> detect(byte[] image) {
+        return client.detect(new DetectorClient.DetectRequest(Base64.getEncoder().encodeToString(image)))
+                .map(response -> new Detections(response.width(), response.height(), response.detections().stream()
+                        .map(d -> new DetectedObject(d.label(), d.score(),
+                                new Region(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2())))
+                        .toList()));
+    }
+}

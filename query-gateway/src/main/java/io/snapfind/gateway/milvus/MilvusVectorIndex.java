@@ -1,0 +1,113 @@
+package io.snapfind.gateway.milvus;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.exception.MilvusClientException;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.data.BaseVector;
+import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.SearchResp;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.snapfind.gateway.config.GatewayConfig;
+import io.snapfind.gateway.search.Hit;
+import io.snapfind.gateway.search.Region;
+import io.snapfind.gateway.search.VectorIndex;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Searches the collection behind the alias (the indexer's active model) through the Milvus SDK, on a worker thread
+ * because the SDK blocks. Bounded consistency: a search may miss rows indexed in the last moments, never blocks on them.
+ */
+@ApplicationScoped
+public class MilvusVectorIndex implements VectorIndex {
+
+    static final List<String> OUTPUT_FIELDS = List.of("productId", "category", "title", "metadata", "imageId", "label",
+            "box");
+
+    private final MilvusConnection milvus;
+    private final GatewayConfig config;
+
+    MilvusVectorIndex(MilvusConnection milvus, GatewayConfig config) {
+        this.milvus = milvus;
+        this.config = config;
+    }
+
+    @Override
+    public Uni<List<List<Hit>>> nearest(List<float[]> vectors, int limit, Optional<String> category) {
+        return Uni.createFrom().item(() -> search(vectors, limit, category))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private List<List<Hit>> search(List<float[]> vectors, int limit, Optional<String> category) {
+        List<BaseVector> data = vectors.stream().<BaseVector>map(FloatVec::new).toList();
+        SearchReq.SearchReqBuilder request = SearchReq.builder()
+                .collectionName(config.collectionAlias())
+                .annsField("vector")
+                .data(data)
+                .topK(limit)
+                .outputFields(OUTPUT_FIELDS)
+                .consistencyLevel(ConsistencyLevel.BOUNDED);
+        category.ifPresent(c -> request.filter("category == " + MilvusFilters.quote(c)));
+        SearchResp response;
+        try {
+            response = milvus.client().search(request.build());
+        } catch (MilvusClientException e) {
+            if (String.valueOf(e.getMessage()).contains("not found")) {
+                // Nothing indexed yet: the indexer creates the collection and the alias with the first vectors.
+                return vectors.stream().<List<Hit>>map(v -> List.of()).toList();
+            }
+            throw e;
+        }
+        List<List<Hit>> results = new ArrayList<>();
+        for (List<SearchResp.SearchResult> perQuery : response.getSearchResults()) {
+            results.add(perQuery.stream().map(MilvusVectorIndex::hit).toList());
+        }
+        return results;
+    }
+
+    static Hit hit(SearchResp.SearchResult result) {
+        Map<String, Object> row = result.getEntity();
+        return new Hit(text(row, "productId"), text(row, "category"), text(row, "title"), result.getScore(),
+                text(row, "imageId"), text(row, "label"), box(row.get("box")), metadata(row.get("metadata")));
+    }
+
+    private static String text(Map<String, Object> row, String field) {
+        Object value = row.get(field);
+        return value == null ? null : value.toString();
+    }
+
+    /** The box as the indexer stores it: "x1,y1,x2,y2". */
+    static Region box(Object stored) {
+        if (stored == null) {
+            return null;
+        }
+        String[] parts = stored.toString().replaceAll("[\\[\\] ]", "").split(",");
+        if (parts.length != 4) {
+            return null;
+        }
+        return new Region(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
+                Integer.parseInt(parts[3]));
+    }
+
+    static Map<String, String> metadata(Object stored) {
+        Map<String, String> metadata = new HashMap<>();
+        if (stored instanceof JsonObject json) {
+            for (Map.Entry<String, JsonElement> entry : json.entrySet()) {
+                metadata.put(entry.getKey(), entry.getValue().isJsonPrimitive() ? entry.getValue().getAsString()
+                        : entry.getValue().toString());
+            }
+        } else if (stored instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> metadata.put(String.valueOf(key), String.valueOf(value)));
+        }
+        return metadata;
+    }
+}

@@ -1,0 +1,67 @@
+package io.snapfind.gateway.web;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.smallrye.mutiny.Uni;
+import io.snapfind.gateway.search.CropEmbedder;
+import io.snapfind.gateway.search.DetectedObject;
+import io.snapfind.gateway.search.Detections;
+import io.snapfind.gateway.search.Hit;
+import io.snapfind.gateway.search.ObjectDetector;
+import io.snapfind.gateway.search.Region;
+import io.snapfind.gateway.search.VectorIndex;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+
+/**
+ * Stand-ins for the detector, embedder and Milvus, so the web page can be tested on its own: two objects in
+ * every photo, and three products for each. The real chain is covered by the end-to-end test.
+ */
+public final class FakeSearchBackends implements QuarkusTestProfile {
+
+    @Override
+    public Set<Class<?>> getEnabledAlternatives() {
+        return Set.of(Detector.class, Embedder.class, Index.class);
+    }
+
+    @Alternative
+    @Priority(1)
+    @ApplicationScoped
+    public static class Detector implements ObjectDetector {
+        @Override
+        public Uni<Detections> detect(byte[] image) {
+            return Uni.createFrom().item(new Detections(0, 0, List.of(
+                    new DetectedObject("chair", 0.92f, new Region(40, 60, 200, 300)),
+                    new DetectedObject("couch", 0.81f, new Region(220, 120, 480, 330)))));
+        }
+    }
+
+    @Alternative
+    @Priority(1)
+    @ApplicationScoped
+    public static class Embedder implements CropEmbedder {
+        @Override
+        public Uni<Embeddings> embed(List<byte[]> jpegs) {
+            return Uni.createFrom().item(new Embeddings("fake", jpegs.stream().map(j -> new float[] { 1, 0 }).toList()));
+        }
+    }
+
+    @Alternative
+    @Priority(1)
+    @ApplicationScoped
+    public static class Index implements VectorIndex {
+        @Override
+        public Uni<List<List<Hit>>> nearest(List<float[]> vectors, int limit, Optional<String> category) {
+            List<Hit> hits = List.of(
+                    new Hit("chair-1", "chair", "Oak chair", 0.93f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
+                    new Hit("chair-2", "chair", "Pine chair", 0.87f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
+                    new Hit("couch-7", "couch", "Grey couch", 0.71f, "front", "couch", new Region(0, 0, 10, 10), Map.of()));
+            return Uni.createFrom().item(vectors.stream().map(v -> hits).toList());
+        }
+    }
+}
