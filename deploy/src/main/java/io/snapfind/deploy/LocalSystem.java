@@ -1,0 +1,178 @@
+package io.snapfind.deploy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.snapfind.harness.ChildProcess;
+import io.snapfind.harness.FreePort;
+import io.snapfind.harness.KafkaBroker;
+import io.snapfind.harness.MilvusLite;
+import io.snapfind.harness.SnapfindTopics;
+
+/**
+ * The whole system on one machine: Kafka, Milvus Lite and the four services as child processes on loopback, one
+ * log file each under {@code <runDir>/logs}. Used by {@code ./snapfind up} and by the end-to-end tests and
+ * benchmarks; {@link #close()} stops everything in reverse order.
+ */
+public final class LocalSystem implements AutoCloseable {
+
+    /** Where the system listens; the detector, embedder and indexer take the three ports after the gateway's. */
+    public record Ports(int kafka, int milvus, int gateway) {
+        public static Ports free() {
+            int gateway = FreePort.find();
+            while (FreePort.isTaken(gateway + 1) || FreePort.isTaken(gateway + 2) || FreePort.isTaken(gateway + 3)) {
+                gateway = FreePort.find();
+            }
+            return new Ports(FreePort.find(), FreePort.find(), gateway);
+        }
+    }
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
+    private KafkaBroker kafka;
+    private MilvusLite milvus;
+
+    private LocalSystem() {
+    }
+
+    /**
+     * Starts everything and waits until every service reports ready, or fails naming the one that did not (and
+     * stops what it had started).
+     *
+     * @param settings extra system properties for every service ({@code key=value}), e.g. tuning for a benchmark
+     */
+    public static LocalSystem start(Path root, Path assets, Path runDir, Ports ports, String apiKey, List<String> settings,
+            Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
+        LocalSystem system = new LocalSystem();
+        try {
+            system.boot(root, assets, runDir, ports, apiKey, settings, readyTimeout, progress);
+            return system;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    private void boot(Path root, Path assets, Path runDir, Ports ports, String apiKey, List<String> settings,
+            Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
+        Path logs = runDir.resolve("logs");
+        Files.createDirectories(logs);
+        String models = "snapfind.%s.models-dir=" + assets.resolve("models");
+        for (ServiceSpec service : List.of(
+                new ServiceSpec("query-gateway", "query-gateway", ports.gateway(), "512m", List.of()),
+                new ServiceSpec("detector-service", "detector-service", ports.gateway() + 1, "1g",
+                        List.of(String.format(models, "detector"))),
+                new ServiceSpec("embedder-service", "embedder-service", ports.gateway() + 2, "1g",
+                        List.of(String.format(models, "embedder"))),
+                new ServiceSpec("indexer-service", "indexer-service", ports.gateway() + 3, "512m", List.of()))) {
+            if (!Files.isRegularFile(service.jar(root))) {
+                throw new IllegalStateException(service.jar(root) + " is missing: build with ./mvnw -DskipTests package");
+            }
+            if (FreePort.isTaken(service.port())) {
+                throw new IllegalStateException("Port " + service.port() + " for " + service.name() + " is in use");
+            }
+            services.put(service.name(), service);
+        }
+
+        long startedAt = System.nanoTime();
+        progress.accept("Kafka (KRaft) on 127.0.0.1:" + ports.kafka() + " ...");
+        kafka = KafkaBroker.start(runDir.resolve("kafka"), ports.kafka(), logs.resolve("kafka.log"), readyTimeout);
+        started.add(kafka);
+        SnapfindTopics.create(kafka);
+        progress.accept("Milvus Lite on 127.0.0.1:" + ports.milvus() + " ...");
+        milvus = MilvusLite.start(runDir.resolve("milvus"), ports.milvus(), logs.resolve("milvus-lite.log"), readyTimeout);
+        started.add(milvus);
+
+        Map<String, String> environment = Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true",
+                "SNAPFIND_GATEWAY_API_KEY", apiKey);
+        Map<ServiceSpec, ChildProcess> processes = new LinkedHashMap<>();
+        for (ServiceSpec service : services.values()) {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + service.heap(),
+                    "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
+                    "-Dquarkus.http.port=" + service.port(),
+                    "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                    "-Dsnapfind.milvus.uri=" + milvus.uri(),
+                    "-Dquarkus.rest-client.detector.url=" + serviceUrl("detector-service"),
+                    "-Dquarkus.rest-client.embedder.url=" + serviceUrl("embedder-service")));
+            service.settings().forEach(setting -> command.add("-D" + setting));
+            settings.forEach(setting -> command.add("-D" + setting));
+            command.addAll(List.of("-jar", service.jar(root).toString()));
+            progress.accept(service.name() + " on " + service.url() + " ...");
+            ChildProcess process = ChildProcess.start(service.name(), command, environment,
+                    logs.resolve(service.name() + ".log"));
+            started.add(process);
+            processes.put(service, process);
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        for (Map.Entry<ServiceSpec, ChildProcess> entry : processes.entrySet()) {
+            awaitReady(http, entry.getKey(), entry.getValue(), startedAt, readyTimeout);
+            progress.accept(entry.getKey().name() + " ready");
+        }
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public MilvusLite milvus() {
+        return milvus;
+    }
+
+    public List<ServiceSpec> services() {
+        return List.copyOf(services.values());
+    }
+
+    public String serviceUrl(String name) {
+        return services.get(name).url();
+    }
+
+    public String gatewayUrl() {
+        return serviceUrl("query-gateway");
+    }
+
+    private static void awaitReady(HttpClient http, ServiceSpec service, ChildProcess process, long startedAt,
+            Duration readyTimeout) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        String lastAnswer = "no answer";
+        while (System.nanoTime() - startedAt < readyTimeout.toNanos()) {
+            process.requireAlive();
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                lastAnswer = response.statusCode() + " " + response.body();
+            } catch (IOException notListeningYet) {
+                lastAnswer = notListeningYet.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(service.name() + " not ready within " + readyTimeout + " (" + lastAnswer
+                + "); see " + process.logFile());
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("snapfind: stopping failed: " + e.getMessage());
+            }
+        }
+        started.clear();
+    }
+}
