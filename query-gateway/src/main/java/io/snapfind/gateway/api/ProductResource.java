@@ -16,8 +16,10 @@ import io.snapfind.contracts.ProductEvent;
 import io.snapfind.contracts.ProductImage;
 import io.snapfind.gateway.config.GatewayConfig;
 import io.snapfind.gateway.ingest.CatalogPublisher;
+import io.snapfind.gateway.milvus.IndexedProducts;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -45,10 +47,12 @@ public class ProductResource {
     }
 
     private final CatalogPublisher publisher;
+    private final IndexedProducts indexed;
     private final GatewayConfig config;
 
-    ProductResource(CatalogPublisher publisher, GatewayConfig config) {
+    ProductResource(CatalogPublisher publisher, IndexedProducts indexed, GatewayConfig config) {
         this.publisher = publisher;
+        this.indexed = indexed;
         this.config = config;
     }
 
@@ -75,6 +79,13 @@ public class ProductResource {
         }
         return accept(ProductEvent.upsert(body.productId(), body.category(), body.title(), body.metadata(), images,
                 Instant.now()));
+    }
+
+    @GET
+    @Path("/{productId}")
+    @Operation(summary = "Whether the product is indexed (searchable), with which model and how many crops")
+    public Uni<IndexedProducts.Status> status(@PathParam("productId") String productId) {
+        return indexed.status(productId);
     }
 
     @DELETE

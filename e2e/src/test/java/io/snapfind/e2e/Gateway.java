@@ -1,0 +1,63 @@
+package io.snapfind.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A small HTTP client for the gateway, as a catalog system and a shopper would use it. */
+final class Gateway {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String url;
+    private final String apiKey;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Gateway(String url, String apiKey) {
+        this.url = url;
+        this.apiKey = apiKey;
+    }
+
+    /** Publishes a product with one inline image; returns once the broker has it. */
+    void upsert(String productId, String category, String title, Path image) throws IOException, InterruptedException {
+        String body = JSON.writeValueAsString(Map.of("productId", productId, "category", category, "title", title,
+                "images", List.of(Map.of("imageId", "main",
+                        "bytes", Base64.getEncoder().encodeToString(Files.readAllBytes(image))))));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/products"))
+                .header("X-API-Key", apiKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("ingest of " + productId + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** Whether the gateway reports the product as searchable. */
+    boolean isIndexed(String productId) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/products/" + productId))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 && JSON.readTree(response.body()).path("indexed").asBoolean();
+    }
+
+    /** Searches with a photo sent as raw bytes. */
+    JsonNode search(Path photo, String query) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/search?" + query))
+                .header("Content-Type", "application/octet-stream")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofFile(photo)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("search answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}
