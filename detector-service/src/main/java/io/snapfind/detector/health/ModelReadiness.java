@@ -22,7 +22,8 @@ public class ModelReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("detector-model")
                 .up()
-                .withData("file", model.onnx().file().getFileName().toString())
+                .withData("model", model.detector().name())
+                .withData("file", model.detector().model().file().getFileName().toString())
                 .build();
     }
 }

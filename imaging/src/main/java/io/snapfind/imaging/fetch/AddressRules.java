@@ -119,6 +119,11 @@ public final class AddressRules {
         return true;
     }
 
+    /** Whether {@code host} is written as an IP address (bracketed IPv6, or four dotted decimal numbers). */
+    static boolean isLiteral(String host) {
+        return (host.startsWith("[") && host.endsWith("]")) || host.matches("[0-9]+(\\.[0-9]+){3}");
+    }
+
     /**
      * Parses an IP literal ({@code 10.0.0.1}, or bracketed IPv6 as URIs write it) without any DNS lookup. Empty for
      * a host name, which must go through the resolver.
@@ -126,12 +131,12 @@ public final class AddressRules {
      * @throws UnknownHostException when the host is shaped like a literal but is not a valid one
      */
     static Optional<InetAddress> literal(String host) throws UnknownHostException {
-        if (host.startsWith("[") && host.endsWith("]")) {
+        if (!isLiteral(host)) {
+            return Optional.empty();
+        }
+        if (host.startsWith("[")) {
             // With brackets InetAddress expects IPv6 and fails rather than asking DNS.
             return Optional.of(InetAddress.getByName(host));
-        }
-        if (!host.matches("[0-9]+(\\.[0-9]+){3}")) {
-            return Optional.empty();
         }
         String[] parts = host.split("\\.");
         byte[] bytes = new byte[4];

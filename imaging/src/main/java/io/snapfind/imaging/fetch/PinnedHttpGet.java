@@ -83,8 +83,7 @@ final class PinnedHttpGet {
             sendRequest(channel.getOutputStream(), target);
             return readResponse(new BoundedReader(channel, policy.readTimeout().toMillis(), deadlineNanos));
         } catch (SocketTimeoutException e) {
-            throw new FetchRefused(Reason.TIMEOUT, "no data from " + target.host() + " within "
-                    + policy.readTimeout().toMillis() + " ms", e);
+            throw new FetchRefused(Reason.TIMEOUT, target.host() + " stayed silent past the time limit", e);
         } catch (SSLException e) {
             throw new FetchRefused(Reason.TLS_FAILED, "TLS with " + target.host() + " failed: " + e.getMessage(), e);
         } catch (IOException e) {

@@ -1,0 +1,75 @@
+package io.snapfind.detector;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.snapfind.contracts.Crop;
+import io.snapfind.contracts.CropsEvent;
+import io.snapfind.contracts.ProductEvent;
+import io.snapfind.contracts.ProductImage;
+import io.snapfind.imaging.DecodedImage;
+
+/**
+ * The detector's work for one catalog event, free of Kafka: an UPSERT becomes one CropsEvent per image that could
+ * be fetched, decoded and detected, and one {@link ImageFailure} per image that could not; a DELETE becomes the
+ * DELETE marker. Every CropsEvent lists all image ids of the product version, failed ones included, so the indexer
+ * keeps the previous rows of an image that failed this time instead of deleting them. Blocking; thread-safe.
+ */
+public final class ProductProcessor {
+
+    public static final String STAGE_DETECT = "detect";
+
+    private final ImageIntake intake;
+    private final Detector detector;
+    private final CropCutter cutter;
+
+    public ProductProcessor(ImageIntake intake, Detector detector, CropCutter cutter) {
+        this.intake = intake;
+        this.detector = detector;
+        this.cutter = cutter;
+    }
+
+    public Outcome process(ProductEvent event) {
+        if (event.type() == ProductEvent.Type.DELETE) {
+            return new Outcome(List.of(CropsEvent.delete(event.productId(), event.occurredAt())), List.of());
+        }
+        List<String> imageIds = event.images().stream().map(ProductImage::imageId).toList();
+        List<CropsEvent> events = new ArrayList<>();
+        List<ImageFailure> failures = new ArrayList<>();
+        for (ProductImage image : event.images()) {
+            try {
+                List<Crop> crops = crops(event.productId(), image);
+                events.add(CropsEvent.crops(event.productId(), event.category(), event.title(), event.metadata(),
+                        image.imageId(), imageIds, crops, event.occurredAt()));
+            } catch (IntakeFailure e) {
+                failures.add(new ImageFailure(image.imageId(), e.stage(), e.reason(), e.detail()));
+            }
+        }
+        return new Outcome(events, failures);
+    }
+
+    private List<Crop> crops(String productId, ProductImage image) throws IntakeFailure {
+        DecodedImage decoded = intake.obtain(image);
+        DetectionResult result;
+        try {
+            result = detector.detect(decoded.image());
+        } catch (RuntimeException e) {
+            // Not the record's fault as far as we can tell, but one bad image must not stop the partition.
+            throw new IntakeFailure(STAGE_DETECT, "detection-failed", "the detector failed on a "
+                    + decoded.width() + "x" + decoded.height() + " image: " + e.getMessage(), e);
+        }
+        return cutter.cut(productId, image.imageId(), decoded.image(), result.detections());
+    }
+
+    /** One image of a product that produced no crops, and why. */
+    public record ImageFailure(String imageId, String stage, String reason, String detail) {
+    }
+
+    /** What one catalog event turned into: events to publish in order, and failed images to dead-letter. */
+    public record Outcome(List<CropsEvent> events, List<ImageFailure> failures) {
+        public Outcome {
+            events = List.copyOf(events);
+            failures = List.copyOf(failures);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.snapfind.detector.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import io.smallrye.common.annotation.Blocking;
+import io.snapfind.contracts.Box;
+import io.snapfind.detector.Detection;
+import io.snapfind.detector.DetectionResult;
+import io.snapfind.detector.Detector;
+import io.snapfind.imaging.DecodedImage;
+import io.snapfind.imaging.ImageDecoder;
+import io.snapfind.imaging.ImageRejected;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * Synchronous detection for the query gateway: the same decoder limits and model as the Kafka pipeline, boxes in
+ * original pixels. Runs on a worker thread, never on the event loop.
+ */
+@Path("/v1/detect")
+@Produces(MediaType.APPLICATION_JSON)
+public class DetectResource {
+
+    /** JSON request: the image as base64 (a {@code data:image/...;base64,} prefix is accepted). */
+    public record DetectRequest(@Schema(description = "base64-encoded image bytes", required = true) String image) {
+    }
+
+    public record DetectedObject(String label, float score, Box box) {
+    }
+
+    public record Timings(double decodeMs, double preprocessMs, double inferenceMs, double postprocessMs,
+            double totalMs) {
+    }
+
+    public record DetectResponse(String model, int width, int height, List<DetectedObject> detections,
+            Timings timings) {
+    }
+
+    private final ImageDecoder decoder;
+    private final Detector detector;
+
+    DetectResource(ImageDecoder decoder, Detector detector) {
+        this.decoder = decoder;
+        this.detector = detector;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "Detect COCO objects in an uploaded image (multipart field 'image', sent as a file part)")
+    @APIResponses({
+            @APIResponse(responseCode = "200", description = "Detections, best first, boxes in original pixels"),
+            @APIResponse(responseCode = "400", description = "No 'image' file part",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
+            @APIResponse(responseCode = "413", description = "Too many bytes or pixels",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
+            @APIResponse(responseCode = "415", description = "Not a supported image",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
+            @APIResponse(responseCode = "422", description = "Empty or corrupt image",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)) })
+    public DetectResponse detectUpload(@RestForm("image") FileUpload image) throws ImageRejected {
+        if (image == null || image.uploadedFile() == null) {
+            throw new ProblemException(400, "Missing image", "missing-image",
+                    "send the image as a multipart file part named 'image'");
+        }
+        if (image.size() > decoder.limits().maxBytes()) {
+            throw new ImageRejected(ImageRejected.Reason.TOO_LARGE, "the image has " + image.size()
+                    + " bytes, more than the limit of " + decoder.limits().maxBytes());
+        }
+        try {
+            return detect(Files.readAllBytes(image.uploadedFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the uploaded file", e);
+        }
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Detect COCO objects in a base64-encoded image: {\"image\": \"<base64>\"}")
+    @APIResponses({
+            @APIResponse(responseCode = "200", description = "Detections, best first, boxes in original pixels"),
+            @APIResponse(responseCode = "400", description = "No image or invalid base64",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
+            @APIResponse(responseCode = "413", description = "Too many bytes or pixels",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
+            @APIResponse(responseCode = "415", description = "Not a supported image",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
+            @APIResponse(responseCode = "422", description = "Empty or corrupt image",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)) })
+    public DetectResponse detectBase64(DetectRequest request) throws ImageRejected {
+        if (request == null || request.image() == null) {
+            throw new ProblemException(400, "Missing image", "missing-image",
+                    "send {\"image\": \"<base64 bytes>\"}");
+        }
+        String encoded = request.image();
+        int comma = encoded.startsWith("data:") ? encoded.indexOf(',') : -1;
+        if (comma >= 0) {
+            encoded = encoded.substring(comma + 1);
+        }
+        // A rough bound before allocating: base64 decodes to three quarters of its length.
+        if ((long) encoded.length() / 4 * 3 > decoder.limits().maxBytes() + 3) {
+            throw new ImageRejected(ImageRejected.Reason.TOO_LARGE,
+                    "the image is larger than the limit of " + decoder.limits().maxBytes() + " bytes");
+        }
+        byte[] bytes;
+        try {
+            // Strict alphabet (the MIME decoder would silently skip junk); line breaks are tolerated.
+            bytes = Base64.getDecoder().decode(encoded.indexOf('\n') >= 0 || encoded.indexOf('\r') >= 0
+                    ? encoded.replaceAll("\\s", "") : encoded);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Invalid base64", "invalid-base64", "'image' is not valid base64: "
+                    + e.getMessage());
+        }
+        return detect(bytes);
+    }
+
+    private DetectResponse detect(byte[] bytes) throws ImageRejected {
+        long start = System.nanoTime();
+        DecodedImage image = decoder.decode(bytes);
+        double decodeMs = (System.nanoTime() - start) / 1_000_000.0;
+        DetectionResult result = detector.detect(image.image());
+        List<DetectedObject> objects = result.detections().stream()
+                .map(d -> new DetectedObject(d.label(), d.score(), box(d, image.width(), image.height())))
+                .toList();
+        return new DetectResponse(detector.name(), image.width(), image.height(), objects,
+                new Timings(decodeMs, result.preprocessMillis(), result.inferenceMillis(), result.postprocessMillis(),
+                        decodeMs + result.totalMillis()));
+    }
+
+    /** Outward-rounded integer box, still inside the image. */
+    private static Box box(Detection d, int width, int height) {
+        int x1 = Math.max(0, (int) Math.floor(d.x1()));
+        int y1 = Math.max(0, (int) Math.floor(d.y1()));
+        int x2 = Math.min(width, Math.max(x1 + 1, (int) Math.ceil(d.x2())));
+        int y2 = Math.min(height, Math.max(y1 + 1, (int) Math.ceil(d.y2())));
+        return new Box(x1, y1, x2, y2);
+    }
+}

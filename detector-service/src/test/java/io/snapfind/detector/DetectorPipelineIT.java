@@ -1,0 +1,298 @@
+package io.snapfind.detector;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.snapfind.contracts.Box;
+import io.snapfind.contracts.Crop;
+import io.snapfind.contracts.CropsEvent;
+import io.snapfind.contracts.DeadLetter;
+import io.snapfind.contracts.EventCodec;
+import io.snapfind.contracts.ProductEvent;
+import io.snapfind.contracts.ProductImage;
+import io.snapfind.contracts.Topics;
+import io.snapfind.harness.SharedInfrastructure;
+import io.snapfind.harness.quarkus.KafkaTestResource;
+
+/**
+ * The running service on the real broker and the real model: products in on catalog.products, crops out on
+ * images.crops, failures on catalog.products.dlq; and the REST endpoint. URL images come from an HTTP server on
+ * 127.0.0.1 (the test profile allows loopback); internal addresses appear only as URLs that must be refused.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+class DetectorPipelineIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final EventCodec CODEC = new EventCodec();
+    private static final EventCodec DEAD_LETTER_CODEC = new EventCodec(2 * EventCodec.DEFAULT_MAX_PAYLOAD_BYTES);
+    private static final Set<String> FURNITURE = Set.of("chair", "couch", "bed", "dining table");
+
+    private static HttpServer images;
+    private static String imagesBase;
+
+    @BeforeAll
+    static void serveImages() throws IOException {
+        images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        images.createContext("/room.jpg", exchange -> {
+            byte[] body = TestImages.roomScene();
+            // The header lies; only the magic bytes count.
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        images.createContext("/empty.jpg", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        images.createContext("/to-private.jpg", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://10.0.0.1/internal.jpg");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        images.start();
+        imagesBase = "http://127.0.0.1:" + images.getAddress().getPort();
+    }
+
+    @AfterAll
+    static void stopImages() {
+        images.stop(0);
+    }
+
+    @Test
+    void productsBecomeCropsAndFailuresBecomeDeadLettersWithoutStoppingTheStream() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String good = "p-" + run + "-dog";
+        String bad = "p-" + run + "-bad";
+        String junk = "p-" + run + "-junk";
+        String after = "p-" + run + "-after";
+        Instant at = Instant.parse("2025-03-01T12:00:00Z");
+
+        ProductEvent goodUpsert = ProductEvent.upsert(good, "pets", "Dog and bicycle", Map.of("brand", "Snap"), List.of(
+                ProductImage.ofBytes("front", TestImages.dog()),
+                ProductImage.ofUrl("room", imagesBase + "/room.jpg"),
+                ProductImage.ofUrl("private", "http://10.0.0.1/internal.jpg"),
+                ProductImage.ofUrl("metadata", "http://169.254.169.254/latest/meta-data/")), at);
+        ProductEvent badUpsert = ProductEvent.upsert(bad, "misc", "Broken images", Map.of(), List.of(
+                ProductImage.ofBytes("truncated", TestImages.truncatedJpeg()),
+                ProductImage.ofBytes("text", TestImages.text()),
+                ProductImage.ofBytes("bomb", TestImages.pngHeaderClaiming(30000, 30000)),
+                ProductImage.ofUrl("empty", imagesBase + "/empty.jpg"),
+                ProductImage.ofUrl("redirect", imagesBase + "/to-private.jpg"),
+                ProductImage.ofBytes("fine", TestImages.asset("photos/person.jpg"))), at);
+        ProductEvent afterUpsert = ProductEvent.upsert(after, "pets", "Eagle", Map.of(), List.of(
+                ProductImage.ofBytes("eagle", TestImages.asset("photos/eagle.jpg"))), at);
+
+        byte[] goodBytes = CODEC.encode(goodUpsert);
+        byte[] badBytes = CODEC.encode(badUpsert);
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, good, goodBytes));
+            producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, good,
+                    CODEC.encode(ProductEvent.delete(good, at.plusSeconds(60)))));
+            producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, bad, badBytes));
+            producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, junk, "{not json".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, after, CODEC.encode(afterUpsert)));
+            // The same product again: reprocessing must give the same crop ids.
+            producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, after, CODEC.encode(afterUpsert)));
+            producer.flush();
+        }
+
+        List<ConsumerRecord<String, byte[]>> crops = await(Topics.IMAGES_CROPS, r -> r.key().startsWith("p-" + run), 6);
+        List<ConsumerRecord<String, byte[]>> letters = await(DeadLetter.topicFor(Topics.CATALOG_PRODUCTS),
+                r -> r.key() != null && r.key().startsWith("p-" + run), 8);
+
+        // The good product: one event per fetched image, in order, then the DELETE marker.
+        List<CropsEvent> goodEvents = decodeCrops(crops, good);
+        assertEquals(java.util.Arrays.asList("front", "room", null), goodEvents.stream().map(CropsEvent::imageId).toList());
+        assertEquals(CropsEvent.Type.DELETE, goodEvents.get(2).type(), "the delete follows the crops of its upsert");
+        CropsEvent front = goodEvents.get(0);
+        assertEquals(List.of("front", "room", "private", "metadata"), front.productImageIds(),
+                "failed images stay listed, so the indexer keeps their previous rows");
+        assertEquals(Map.of("brand", "Snap"), front.metadata());
+        assertEquals(at, front.occurredAt());
+        assertEquals(new Box(0, 0, 768, 576), front.crops().get(0).box());
+        assertEquals(Crop.WHOLE_IMAGE, front.crops().get(0).label());
+        assertTrue(labels(front).containsAll(Set.of("dog", "bicycle")), "dog photo crops: " + labels(front));
+        assertInside(front, 768, 576);
+        CropsEvent room = goodEvents.get(1);
+        assertTrue(labels(room).stream().anyMatch(FURNITURE::contains), "room scene crops: " + labels(room));
+
+        // The broken product: each bad image dead-lettered with its reason; the good one still emitted.
+        List<CropsEvent> badEvents = decodeCrops(crops, bad);
+        assertEquals(List.of("fine"), badEvents.stream().map(CropsEvent::imageId).toList());
+        assertTrue(labels(badEvents.get(0)).contains("person"));
+
+        // The stream kept flowing past all of it, and reprocessing gave the same crop ids.
+        List<CropsEvent> afterEvents = decodeCrops(crops, after);
+        assertEquals(2, afterEvents.size());
+        assertEquals(afterEvents.get(0).crops().stream().map(Crop::cropId).toList(),
+                afterEvents.get(1).crops().stream().map(Crop::cropId).toList());
+
+        Map<String, DeadLetter> byImage = new java.util.HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : letters) {
+            DeadLetter letter = DEAD_LETTER_CODEC.decodeDeadLetter(record.value());
+            byImage.put(letter.productId() + "/" + letter.imageId(), letter);
+            assertEquals(record.key(), letter.key());
+            assertEquals(Topics.CATALOG_PRODUCTS, letter.sourceTopic());
+        }
+        assertLetter(byImage.get(good + "/private"), "detector.fetch", "address-not-allowed", goodBytes);
+        assertLetter(byImage.get(good + "/metadata"), "detector.fetch", "address-not-allowed", goodBytes);
+        assertLetter(byImage.get(bad + "/truncated"), "detector.decode", "corrupt", badBytes);
+        assertLetter(byImage.get(bad + "/text"), "detector.decode", "not-an-image", badBytes);
+        assertLetter(byImage.get(bad + "/bomb"), "detector.decode", "too-many-pixels", badBytes);
+        assertLetter(byImage.get(bad + "/empty"), "detector.fetch", "empty", badBytes);
+        assertLetter(byImage.get(bad + "/redirect"), "detector.fetch", "address-not-allowed", badBytes);
+        DeadLetter malformed = byImage.get(junk + "/null");
+        assertEquals("detector.event", malformed.stage());
+        assertEquals("malformed-event", malformed.reason());
+        assertNull(malformed.imageId());
+
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("snapfind_detector_failures_total{reason=\"too-many-pixels\",stage=\"decode\"}"))
+                .body(containsString("snapfind_detector_failures_total{reason=\"address-not-allowed\",stage=\"fetch\"}"))
+                .body(containsString("snapfind_detector_detection_seconds_count"));
+    }
+
+    @Test
+    void detectsFromAMultipartUpload() {
+        JsonPath body = given().multiPart("image", "dog.jpg", TestImages.dog(), "image/jpeg")
+                .when().post("/v1/detect")
+                .then().statusCode(200).body("width", equalTo(768)).body("height", equalTo(576))
+                .body("model", equalTo("yolov8n"))
+                .body("detections.label", hasItems("dog", "bicycle"))
+                .extract().jsonPath();
+        for (Map<String, Integer> box : body.<Map<String, Integer>>getList("detections.box")) {
+            assertTrue(box.get("x1") >= 0 && box.get("y1") >= 0 && box.get("x2") <= 768 && box.get("y2") <= 576, box.toString());
+        }
+        assertTrue(body.getDouble("timings.inferenceMs") > 0);
+    }
+
+    @Test
+    void detectsFromBase64Json() {
+        given().contentType("application/json")
+                .body(Map.of("image", Base64.getEncoder().encodeToString(TestImages.roomScene())))
+                .when().post("/v1/detect")
+                .then().statusCode(200).body("detections.label", hasItems("chair", "bed"));
+    }
+
+    @Test
+    void refusesBadImagesWithProblemDetails() {
+        assertProblem(given().multiPart("image", "a.jpg", TestImages.text(), "image/jpeg"), 415, "not-an-image");
+        assertProblem(given().multiPart("image", "bomb.png", TestImages.pngHeaderClaiming(30000, 30000), "image/png"),
+                413, "too-many-pixels");
+        assertProblem(given().multiPart("image", "half.jpg", TestImages.truncatedJpeg(), "image/jpeg"), 422, "corrupt");
+        assertProblem(given().multiPart("image", "empty.jpg", new byte[0], "image/jpeg"), 422, "empty");
+        assertProblem(given().contentType("application/json").body(Map.of("image", "!!not base64!!")), 400,
+                "invalid-base64");
+        assertProblem(given().contentType("application/json").body(Map.of("other", "x")), 400, "missing-image");
+    }
+
+    private static void assertProblem(io.restassured.specification.RequestSpecification request, int status,
+            String reason) {
+        request.when().post("/v1/detect").then().statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status)).body("reason", equalTo(reason));
+    }
+
+    private static void assertLetter(DeadLetter letter, String stage, String reason, byte[] original) {
+        assertTrue(letter != null, "a dead letter with reason " + reason);
+        assertEquals(stage, letter.stage(), letter.toString());
+        assertEquals(reason, letter.reason(), letter.detail());
+        assertArrayEquals(original, letter.originalValue(), "the original record, byte for byte");
+        assertFalse(letter.detail().isBlank());
+    }
+
+    private static List<CropsEvent> decodeCrops(List<ConsumerRecord<String, byte[]>> records, String productId) {
+        return records.stream().filter(r -> r.key().equals(productId)).map(r -> CODEC.decodeCrops(r.value())).toList();
+    }
+
+    private static Set<String> labels(CropsEvent event) {
+        return event.crops().stream().map(Crop::label).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static void assertInside(CropsEvent event, int width, int height) {
+        Set<String> ids = new java.util.HashSet<>();
+        for (Crop crop : event.crops()) {
+            Box b = crop.box();
+            assertTrue(b.x2() <= width && b.y2() <= height, crop.label() + " " + b + " inside the image");
+            assertTrue(ids.add(crop.cropId()), "unique crop ids");
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 20 * 1024 * 1024);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Reads {@code topic} from the start until {@code count} matching records arrived. */
+    private static List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<ConsumerRecord<String, byte[]>> filter,
+            int count) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "detector-it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 20 * 1024 * 1024);
+        List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (matched.size() < count && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (filter.test(record)) {
+                        matched.add(record);
+                    }
+                }
+            }
+        }
+        assertEquals(count, matched.size(), "records on " + topic);
+        return matched;
+    }
+}
