@@ -1,16 +1,21 @@
 package io.snapfind.indexer.milvus;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.client.RetryConfig;
 import io.snapfind.indexer.config.MilvusConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The one Milvus client of this service, connected on first use rather than at start-up, so the service boots
- * (and reports not-ready) while Milvus is still away, and reconnects when it comes back.
+ * (and reports not-ready) while Milvus is still away, and reconnects when it comes back. The SDK's own retries are
+ * turned off: the ingest loop retries with its own backoff, pausing consumption meanwhile, and a status request
+ * should fail fast rather than hang for minutes.
  */
 @ApplicationScoped
 public class MilvusConnection {
@@ -25,14 +30,21 @@ public class MilvusConnection {
     /** The connected client; throws when Milvus cannot be reached within the configured timeout. */
     public synchronized MilvusClientV2 client() {
         if (client == null) {
-            ConnectConfig.ConnectConfigBuilder connect = ConnectConfig.builder()
-                    .uri(config.uri())
-                    .connectTimeoutMs(config.timeout().toMillis())
-                    .rpcDeadlineMs(config.timeout().toMillis());
-            config.token().ifPresent(connect::token);
-            client = new MilvusClientV2(connect.build());
+            client = connect(config.uri(), config.token(), config.timeout());
         }
         return client;
+    }
+
+    /** A client whose every call fails after {@code timeout} instead of waiting for Milvus to come back. */
+    public static MilvusClientV2 connect(String uri, Optional<String> token, Duration timeout) {
+        ConnectConfig.ConnectConfigBuilder connect = ConnectConfig.builder()
+                .uri(uri)
+                .connectTimeoutMs(timeout.toMillis())
+                .rpcDeadlineMs(timeout.toMillis());
+        token.ifPresent(connect::token);
+        MilvusClientV2 connected = new MilvusClientV2(connect.build());
+        connected.retryConfig(RetryConfig.builder().maxRetryTimes(1).build());
+        return connected;
     }
 
     /** Round-trips one cheap call; throws when Milvus does not answer. */

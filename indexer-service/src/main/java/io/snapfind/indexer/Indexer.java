@@ -1,0 +1,296 @@
+package io.snapfind.indexer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.snapfind.contracts.ContractViolation;
+import io.snapfind.contracts.CropVector;
+import io.snapfind.contracts.DeadLetter;
+import io.snapfind.contracts.EventCodec;
+import io.snapfind.contracts.VectorsEvent;
+
+/**
+ * Turns a batch of {@code images.vectors} records into Milvus writes: decode, route each model to its collection,
+ * validate the rows, then apply the batch as one {@link IndexPlan}. Records that can never be indexed come back as
+ * dead letters; when Milvus is unavailable the whole batch fails with {@link IndexUnavailableException} and can be
+ * retried as it is, because every write is idempotent.
+ */
+public final class Indexer {
+
+    static final String STAGE_DECODE = "indexer.decode";
+    static final String STAGE_ROUTE = "indexer.route";
+    static final String STAGE_VALIDATE = "indexer.validate";
+    static final String STAGE_WRITE = "indexer.write";
+
+    private static final System.Logger LOG = System.getLogger(Indexer.class.getName());
+
+    /** Product ids per {@code productId in [...]} delete or manifest lookup. */
+    private static final int PRODUCT_CHUNK = 1024;
+
+    private final VectorIndex index;
+    private final CollectionRouter router;
+    private final IndexSettings settings;
+    private final int writeChunkRows;
+    private final Clock clock;
+    private final EventCodec codec = new EventCodec();
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Indexer(VectorIndex index, IndexSettings settings, int writeChunkRows, Clock clock) {
+        if (writeChunkRows <= 0) {
+            throw new IllegalArgumentException("write chunk must be positive, got " + writeChunkRows);
+        }
+        this.index = index;
+        this.settings = settings;
+        this.router = new CollectionRouter(index, settings);
+        this.writeChunkRows = writeChunkRows;
+        this.clock = clock;
+    }
+
+    /**
+     * Indexes the records, which must be in offset order within each partition.
+     *
+     * @throws IndexUnavailableException when Milvus is unavailable; nothing of the outcome is then reported and the
+     *         batch should be retried
+     */
+    public BatchOutcome index(List<SourceRecord> batch) {
+        List<Accepted> accepted = new ArrayList<>();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        long now = clock.millis();
+        for (SourceRecord record : batch) {
+            try {
+                accepted.add(accept(record, now));
+            } catch (Rejected rejected) {
+                deadLetters.add(rejected.deadLetter(record, clock.instant()));
+            }
+        }
+        Totals totals;
+        List<Instant> indexed = new ArrayList<>();
+        try {
+            totals = apply(IndexPlan.of(accepted.stream().map(Accepted::change).toList()));
+            accepted.forEach(a -> {
+                indexed.add(a.occurredAt());
+                logIndexed(a);
+            });
+        } catch (IndexRejectedException batchRejected) {
+            // One record spoils the batch: apply them one at a time, in order, to find it and keep the others.
+            totals = new Totals();
+            for (Accepted one : accepted) {
+                try {
+                    totals.add(apply(IndexPlan.of(List.of(one.change()))));
+                    indexed.add(one.occurredAt());
+                    logIndexed(one);
+                } catch (IndexRejectedException e) {
+                    deadLetters.add(new Rejected(STAGE_WRITE, "milvus-rejected", e.getMessage(), one.event())
+                            .deadLetter(one.record(), clock.instant()));
+                }
+            }
+        }
+        return new BatchOutcome(batch.size(), indexed, deadLetters, totals.upserted, totals.deleted, clock.instant());
+    }
+
+    /** Drops cached knowledge of collections, so the next batch checks (and reloads) them again. */
+    public void recover() {
+        router.forget();
+        index.forgetState();
+    }
+
+    private Accepted accept(SourceRecord record, long now) throws Rejected {
+        if (record.value() == null) {
+            throw new Rejected(STAGE_DECODE, "contract-violation", "the record has no value (tombstone)", null);
+        }
+        VectorsEvent event;
+        try {
+            event = codec.decodeVectors(record.value());
+        } catch (ContractViolation e) {
+            throw new Rejected(STAGE_DECODE, "contract-violation", e.getMessage(), null);
+        }
+        if (event.type() == VectorsEvent.Type.DELETE) {
+            return new Accepted(record, event, new ProductChange.Deletion(event.productId()));
+        }
+        CollectionRouter.Route route = router.route(event.modelId(), event.dimension());
+        if (route.collection().isEmpty()) {
+            throw new Rejected(STAGE_ROUTE, route.reason(), route.detail(), event);
+        }
+        return new Accepted(record, event, new ProductChange.ImageVectors(route.collection().get(),
+                event.productId(), event.imageId(), event.productImageIds(), rows(event, now)));
+    }
+
+    private List<IndexRow> rows(VectorsEvent event, long now) throws Rejected {
+        requireBytes(event.productId(), IndexSchema.MAX_ID_BYTES, "productId", event);
+        requireBytes(event.imageId(), IndexSchema.MAX_ID_BYTES, "imageId", event);
+        requireBytes(event.category(), IndexSchema.MAX_CATEGORY_BYTES, "category", event);
+        requireBytes(event.modelId(), IndexSchema.MAX_MODEL_ID_BYTES, "modelId", event);
+        requireMetadataSize(event);
+        String title = truncateUtf8(event.title(), IndexSchema.MAX_TITLE_BYTES);
+        List<IndexRow> rows = new ArrayList<>(event.vectors().size());
+        for (CropVector crop : event.vectors()) {
+            requireBytes(crop.cropId(), IndexSchema.MAX_CROP_ID_BYTES, "cropId", event);
+            requireBytes(crop.label(), IndexSchema.MAX_LABEL_BYTES, "label", event);
+            rows.add(new IndexRow(crop.cropId(), event.productId(), event.imageId(), event.category(), title,
+                    event.metadata(), crop.label(), crop.box(), crop.score(), event.modelId(),
+                    event.occurredAt().toEpochMilli(), now, crop.vector()));
+        }
+        return rows;
+    }
+
+    private Totals apply(IndexPlan plan) {
+        Totals totals = new Totals();
+        if (!plan.deletedProducts().isEmpty()) {
+            List<String> deleted = List.copyOf(plan.deletedProducts());
+            for (String collection : index.collections(settings.prefix())) {
+                for (List<String> chunk : chunks(deleted, PRODUCT_CHUNK)) {
+                    // By filter rather than by manifest: a deletion must leave nothing, whatever wrote the rows.
+                    totals.deleted += index.delete(collection, Filters.in(IndexSchema.PRODUCT_ID, chunk));
+                    index.deleteManifests(collection, chunk);
+                }
+            }
+        }
+        for (Map.Entry<String, List<IndexRow>> upsert : plan.upserts().entrySet()) {
+            for (List<IndexRow> chunk : chunks(upsert.getValue(), writeChunkRows)) {
+                index.upsert(upsert.getKey(), chunk);
+                totals.upserted += chunk.size();
+            }
+        }
+        for (Map.Entry<String, List<IndexPlan.ProductImages>> products : plan.productImages().entrySet()) {
+            for (List<IndexPlan.ProductImages> chunk : chunks(products.getValue(), PRODUCT_CHUNK)) {
+                totals.deleted += replaceManifests(products.getKey(), chunk);
+            }
+        }
+        return totals;
+    }
+
+    /**
+     * Reads the products' manifests by key, deletes the crops that are gone by key, then writes the new manifests.
+     * Only key lookups: Milvus (Lite above all) would otherwise evaluate a productId filter on every row. The manifest
+     * is written last, so after a crash the replay still finds the old one and deletes the same stale crops.
+     */
+    private long replaceManifests(String collection, List<IndexPlan.ProductImages> products) {
+        Map<String, Map<String, Set<String>>> before = index.manifests(collection,
+                products.stream().map(IndexPlan.ProductImages::productId).toList());
+        List<String> stale = new ArrayList<>();
+        Map<String, Map<String, Set<String>>> after = new LinkedHashMap<>();
+        List<String> emptied = new ArrayList<>();
+        for (IndexPlan.ProductImages product : products) {
+            Map<String, Set<String>> previous = before.getOrDefault(product.productId(), Map.of());
+            Map<String, Set<String>> next = product.after(previous);
+            stale.addAll(IndexPlan.ProductImages.removed(previous, next));
+            if (next.values().stream().allMatch(Set::isEmpty)) {
+                emptied.add(product.productId());
+            } else {
+                after.put(product.productId(), next);
+            }
+        }
+        long deleted = 0;
+        for (List<String> chunk : chunks(stale, writeChunkRows)) {
+            deleted += index.deleteRows(collection, chunk);
+        }
+        if (!after.isEmpty()) {
+            index.writeManifests(collection, after);
+        }
+        if (!emptied.isEmpty()) {
+            index.deleteManifests(collection, emptied);
+        }
+        return deleted;
+    }
+
+    private void requireBytes(String value, int maxBytes, String field, VectorsEvent event) throws Rejected {
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxBytes) {
+            throw new Rejected(STAGE_VALIDATE, "field-too-long",
+                    field + " has " + bytes + " bytes, the index stores at most " + maxBytes, event);
+        }
+    }
+
+    private void requireMetadataSize(VectorsEvent event) throws Rejected {
+        try {
+            int bytes = json.writeValueAsBytes(event.metadata()).length;
+            if (bytes > IndexSchema.MAX_METADATA_BYTES) {
+                throw new Rejected(STAGE_VALIDATE, "field-too-long", "metadata is " + bytes
+                        + " bytes as JSON, the index stores at most " + IndexSchema.MAX_METADATA_BYTES, event);
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serialises", e);
+        }
+    }
+
+    /** The longest prefix of {@code text} whose UTF-8 encoding fits in {@code maxBytes}, cut between code points. */
+    static String truncateUtf8(String text, int maxBytes) {
+        if (text.length() * 3 <= maxBytes || text.getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
+            return text;
+        }
+        int bytes = 0;
+        int end = 0;
+        while (end < text.length()) {
+            int codePoint = text.codePointAt(end);
+            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes + size > maxBytes) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(codePoint);
+        }
+        return text.substring(0, end);
+    }
+
+    private static void logIndexed(Accepted accepted) {
+        LOG.log(System.Logger.Level.INFO, () -> accepted.change() instanceof ProductChange.ImageVectors vectors
+                ? String.format("Indexed productId=%s imageId=%s rows=%d into %s", vectors.productId(),
+                        vectors.imageId(), vectors.rows().size(), vectors.collection())
+                : String.format("Deleted productId=%s from every collection", accepted.change().productId()));
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items, int size) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += size) {
+            chunks.add(items.subList(from, Math.min(items.size(), from + size)));
+        }
+        return chunks;
+    }
+
+    private static final class Totals {
+        long upserted;
+        long deleted;
+
+        void add(Totals other) {
+            upserted += other.upserted;
+            deleted += other.deleted;
+        }
+    }
+
+    /** A decoded, routed change and the record and event it came from. */
+    private record Accepted(SourceRecord record, VectorsEvent event, ProductChange change) {
+        Instant occurredAt() {
+            return event.occurredAt();
+        }
+    }
+
+    /** A record that cannot be indexed, with the stage, reason code and detail of its dead letter. */
+    private static final class Rejected extends Exception {
+        private final String stage;
+        private final String reason;
+        private final transient VectorsEvent event;
+
+        Rejected(String stage, String reason, String detail, VectorsEvent event) {
+            super(detail, null, false, false);
+            this.stage = stage;
+            this.reason = reason;
+            this.event = event;
+        }
+
+        DeadLetter deadLetter(SourceRecord record, Instant now) {
+            String productId = event != null ? event.productId() : record.key();
+            String imageId = event != null ? event.imageId() : null;
+            return DeadLetter.of(stage, reason, getMessage(), record.topic(), record.partition(), record.offset(),
+                    record.key(), record.value(), productId, imageId, now);
+        }
+    }
+}
