@@ -105,7 +105,8 @@ public final class LocalSystem implements AutoCloseable {
                     "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
                     "-Dsnapfind.milvus.uri=" + milvus.uri(),
                     "-Dquarkus.rest-client.detector.url=" + serviceUrl("detector-service"),
-                    "-Dquarkus.rest-client.embedder.url=" + serviceUrl("embedder-service")));
+                    "-Dquarkus.rest-client.embedder.url=" + serviceUrl("embedder-service"),
+                    "-Dquarkus.rest-client.indexer.url=" + serviceUrl("indexer-service")));
             service.settings().forEach(setting -> command.add("-D" + setting));
             settings.forEach(setting -> command.add("-D" + setting));
             command.addAll(List.of("-jar", service.jar(root).toString()));

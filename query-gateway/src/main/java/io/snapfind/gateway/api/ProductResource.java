@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import io.smallrye.mutiny.Uni;
 import io.snapfind.contracts.ContractViolation;
@@ -16,7 +17,7 @@ import io.snapfind.contracts.ProductEvent;
 import io.snapfind.contracts.ProductImage;
 import io.snapfind.gateway.config.GatewayConfig;
 import io.snapfind.gateway.ingest.CatalogPublisher;
-import io.snapfind.gateway.milvus.IndexedProducts;
+import io.snapfind.gateway.indexer.IndexerClient;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -47,12 +49,12 @@ public class ProductResource {
     }
 
     private final CatalogPublisher publisher;
-    private final IndexedProducts indexed;
+    private final IndexerClient indexer;
     private final GatewayConfig config;
 
-    ProductResource(CatalogPublisher publisher, IndexedProducts indexed, GatewayConfig config) {
+    ProductResource(CatalogPublisher publisher, @RestClient IndexerClient indexer, GatewayConfig config) {
         this.publisher = publisher;
-        this.indexed = indexed;
+        this.indexer = indexer;
         this.config = config;
     }
 
@@ -84,8 +86,10 @@ public class ProductResource {
     @GET
     @Path("/{productId}")
     @Operation(summary = "Whether the product is indexed (searchable), with which model and how many crops")
-    public Uni<IndexedProducts.Status> status(@PathParam("productId") String productId) {
-        return indexed.status(productId);
+    public Uni<IndexerClient.ProductStatus> status(@PathParam("productId") String productId) {
+        return indexer.status(productId)
+                .onFailure(e -> e instanceof WebApplicationException w && w.getResponse().getStatus() == 404)
+                .recoverWithItem(() -> IndexerClient.ProductStatus.notIndexed(productId));
     }
 
     @DELETE
