@@ -1,22 +1,111 @@
 package io.snapfind.embedder.config;
 
-import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.snapfind.embedder.ModelSpec;
 
-/** Settings under {@code snapfind.embedder}; each is documented in docs/configuration.md. */
+/** Settings under {@code snapfind.embedder}; each is documented in embedder-service/README.md. */
 @ConfigMapping(prefix = "snapfind.embedder")
 public interface EmbedderConfig {
 
-    /** Folder holding the ONNX embedding models. */
-    Path modelsDir();
+    /** Folder of the model files, as a path or a {@code file:} URL; nothing is ever downloaded. */
+    String modelsDir();
 
-    /** Embedding model file inside {@link #modelsDir()}. */
-    @WithDefault("mobilenet_v2_uint8_embed.onnx")
-    String modelFile();
+    /** Catalogue id of the model to serve. */
+    @WithDefault("mobilenetv2")
+    String model();
 
-    /** Square input side the model expects, in pixels. */
-    @WithDefault("224")
-    int inputSize();
+    /** The model catalogue, by id. */
+    Map<String, Model> models();
+
+    Batch batch();
+
+    Inference inference();
+
+    Preprocess preprocess();
+
+    Limits limits();
+
+    /** One catalogue entry. */
+    interface Model {
+        /** File name inside {@link #modelsDir()}, or an absolute path. */
+        String file();
+
+        /** Input tensor name; leave empty for a single-input model. */
+        Optional<String> input();
+
+        /** Output tensor used as the embedding. */
+        String output();
+
+        /** Length of that output per image. */
+        int dimension();
+
+        @WithDefault("224")
+        int inputSize();
+
+        /** Shorter image side after resizing, before the centre crop of inputSize. */
+        @WithDefault("256")
+        int resize();
+
+        @WithDefault("0.485,0.456,0.406")
+        List<Float> mean();
+
+        @WithDefault("0.229,0.224,0.225")
+        List<Float> std();
+
+        @WithDefault("RGB")
+        ModelSpec.ChannelOrder channelOrder();
+    }
+
+    interface Batch {
+        /** Images per inference at most. */
+        @WithDefault("4")
+        int maxSize();
+
+        /** Milliseconds a batch waits for more images after its first; 0 sends what is queued at once. */
+        @WithDefault("0")
+        int maxWaitMs();
+    }
+
+    interface Inference {
+        /** Concurrent inferences, one predictor each; 0 means one per core. */
+        @WithDefault("0")
+        int workers();
+
+        /** ONNX Runtime threads inside one inference; 0 lets ONNX Runtime use every core. */
+        @WithDefault("1")
+        int intraOpThreads();
+
+        /** auto (GPU when DJL finds one, else CPU), cpu or gpu. */
+        @WithDefault("auto")
+        String device();
+    }
+
+    interface Preprocess {
+        /** Threads decoding and preprocessing images; 0 means one per core. */
+        @WithDefault("0")
+        int threads();
+
+        /** Images accepted at once (decoding, queued or in inference); more are refused with 503. */
+        @WithDefault("512")
+        int maxInFlight();
+    }
+
+    interface Limits {
+        /** Largest encoded image, in bytes. */
+        @WithDefault("20971520")
+        long maxImageBytes();
+
+        /** Largest image, in pixels (width × height), checked before decoding. */
+        @WithDefault("40000000")
+        long maxImagePixels();
+
+        /** Images in one POST /v1/embed at most. */
+        @WithDefault("32")
+        int maxImagesPerRequest();
+    }
 }

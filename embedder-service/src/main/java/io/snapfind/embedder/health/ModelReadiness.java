@@ -4,25 +4,31 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.snapfind.embedder.model.EmbedderModel;
+import io.snapfind.embedder.ModelSpec;
+import io.snapfind.embedder.config.EmbedderRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Ready once the model has loaded and answered its warm-up inference. */
+/** Ready once the model has loaded and answered its warm-up inference (start-up fails otherwise). */
 @Readiness
 @ApplicationScoped
 public class ModelReadiness implements HealthCheck {
 
-    private final EmbedderModel model;
+    private final EmbedderRuntime runtime;
 
-    ModelReadiness(EmbedderModel model) {
-        this.model = model;
+    ModelReadiness(EmbedderRuntime runtime) {
+        this.runtime = runtime;
     }
 
     @Override
     public HealthCheckResponse call() {
+        ModelSpec spec = runtime.model().spec();
         return HealthCheckResponse.named("embedder-model")
                 .up()
-                .withData("file", model.onnx().file().getFileName().toString())
+                .withData("model", spec.id())
+                .withData("file", spec.file().getFileName().toString())
+                .withData("dimension", spec.dimension())
+                .withData("device", runtime.model().device())
+                .withData("queued", runtime.embedder().queued())
                 .build();
     }
 }

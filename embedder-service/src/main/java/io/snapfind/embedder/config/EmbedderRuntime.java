@@ -1,0 +1,99 @@
+package io.snapfind.embedder.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
+import io.snapfind.embedder.Embedder;
+import io.snapfind.embedder.ModelSpec;
+import io.snapfind.embedder.api.EmbedderMetrics;
+import io.snapfind.embedder.model.ModelCatalog;
+import io.snapfind.embedder.model.OnnxImageModel;
+import io.snapfind.imaging.ImageDecoder;
+import io.snapfind.imaging.ImageLimits;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Builds the embedder from configuration at start-up: catalogue entry → model (a warm-up inference included) →
+ * predictor pool → pipeline. Start-up fails with the model file's name if any step fails.
+ */
+@Startup
+@ApplicationScoped
+public class EmbedderRuntime {
+
+    private static final Logger LOG = Logger.getLogger(EmbedderRuntime.class);
+
+    private final OnnxImageModel model;
+    private final Embedder embedder;
+    private final ImageLimits limits;
+    private final int maxImagesPerRequest;
+
+    EmbedderRuntime(EmbedderConfig config, EmbedderMetrics metrics) {
+        ModelCatalog catalog = new ModelCatalog(ModelCatalog.location(config.modelsDir()), entries(config));
+        ModelSpec spec = catalog.spec(config.model());
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = config.inference().workers() > 0 ? config.inference().workers() : cores;
+        int preprocessThreads = config.preprocess().threads() > 0 ? config.preprocess().threads() : cores;
+        this.model = OnnxImageModel.load(spec,
+                new OnnxImageModel.Options(config.inference().intraOpThreads(), config.inference().device()));
+        this.limits = new ImageLimits(config.limits().maxImageBytes(), config.limits().maxImagePixels());
+        this.maxImagesPerRequest = config.limits().maxImagesPerRequest();
+        List<OnnxImageModel.Session> sessions = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            sessions.add(model.newSession());
+        }
+        this.embedder = new Embedder(spec, new ImageDecoder(limits), sessions,
+                new Embedder.Settings(config.batch().maxSize(), Duration.ofMillis(config.batch().maxWaitMs()),
+                        preprocessThreads, config.preprocess().maxInFlight()),
+                metrics, metrics);
+        metrics.watch(embedder);
+        LOG.infof("Embedding model '%s' (%s, output %s, %d-d) on %s: %d inference workers × %d intra-op threads, "
+                + "batches of up to %d, %d preprocessing threads", spec.id(), spec.file().getFileName(),
+                spec.outputName(), spec.dimension(), model.device(), workers, config.inference().intraOpThreads(),
+                config.batch().maxSize(), preprocessThreads);
+    }
+
+    static Map<String, ModelCatalog.Entry> entries(EmbedderConfig config) {
+        Map<String, ModelCatalog.Entry> entries = new LinkedHashMap<>();
+        config.models().forEach((id, model) -> entries.put(id, new ModelCatalog.Entry(model.file(),
+                model.input().orElse(null), model.output(), model.dimension(), model.inputSize(), model.resize(),
+                floats(model.mean()), floats(model.std()), model.channelOrder())));
+        return entries;
+    }
+
+    private static float[] floats(List<Float> values) {
+        float[] result = new float[values.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = values.get(i);
+        }
+        return result;
+    }
+
+    public Embedder embedder() {
+        return embedder;
+    }
+
+    public OnnxImageModel model() {
+        return model;
+    }
+
+    public ImageLimits limits() {
+        return limits;
+    }
+
+    public int maxImagesPerRequest() {
+        return maxImagesPerRequest;
+    }
+
+    @PreDestroy
+    void close() {
+        embedder.close();
+        model.close();
+    }
+}

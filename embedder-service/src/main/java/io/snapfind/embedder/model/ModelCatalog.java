@@ -1,0 +1,92 @@
+package io.snapfind.embedder.model;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import io.snapfind.embedder.ModelSpec;
+
+/**
+ * The models the embedder knows, by id, and where their files are. The location is a local folder, given as a
+ * path or a {@code file:} URL; anything else is refused because the embedder never downloads (it runs offline).
+ * Only the selected entry's file has to exist, so the catalogue can list models that are installed elsewhere.
+ */
+public final class ModelCatalog {
+
+    /** One catalogue entry as configured; {@code file} is relative to the models location unless absolute. */
+    public record Entry(String file, String input, String output, int dimension, int inputSize, int resize,
+            float[] mean, float[] std, ModelSpec.ChannelOrder channelOrder) {
+    }
+
+    private static final Pattern URL_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
+
+    private final Path location;
+    private final Map<String, Entry> entries;
+
+    public ModelCatalog(Path location, Map<String, Entry> entries) {
+        this.location = location;
+        this.entries = new TreeMap<>(entries);
+    }
+
+    /** Parses a models location: a plain path or a {@code file:} URL. */
+    public static Path location(String configured) {
+        if (configured == null || configured.isBlank()) {
+            throw new ModelLoadException("No models location configured (snapfind.embedder.models-dir)");
+        }
+        String value = configured.trim();
+        try {
+            if (value.regionMatches(true, 0, "file:", 0, 5)) {
+                return Path.of(URI.create(value)).toAbsolutePath().normalize();
+            }
+            if (URL_SCHEME.matcher(value).matches()) {
+                throw new ModelLoadException("Models location " + value + " is not a local folder: only paths and "
+                        + "file: URLs are supported, because the embedder runs offline and never downloads models. "
+                        + "Download the files yourself and point snapfind.embedder.models-dir at their folder.");
+            }
+            return Path.of(value).toAbsolutePath().normalize();
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            throw new ModelLoadException("Models location " + value + " is not a valid path or file: URL: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public Path location() {
+        return location;
+    }
+
+    public java.util.Set<String> ids() {
+        return entries.keySet();
+    }
+
+    /** The spec of model {@code id}, its file checked to exist and be readable. */
+    public ModelSpec spec(String id) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            throw new ModelLoadException("Model '" + id + "' is not in the catalogue; known models: " + ids());
+        }
+        if (entry.file() == null || entry.file().isBlank()) {
+            throw new ModelLoadException("Model '" + id + "' has no file configured");
+        }
+        Path file = location.resolve(entry.file()).normalize();
+        if (!Files.exists(file)) {
+            throw new ModelLoadException("Model file " + file + " of model '" + id + "' does not exist (models "
+                    + "location " + location + ")");
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ModelLoadException("Model file " + file + " of model '" + id + "' is not a readable file");
+        }
+        try {
+            return new ModelSpec(id, file, blankToNull(entry.input()), entry.output(), entry.dimension(),
+                    entry.inputSize(), entry.resize(), entry.mean(), entry.std(), entry.channelOrder());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ModelLoadException("Catalogue entry of model '" + id + "' is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,411 @@
+package io.snapfind.embedder.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.snapfind.embedder.BatchingQueue;
+import io.snapfind.embedder.Embedder;
+import io.snapfind.embedder.ModelSpec;
+import io.snapfind.embedder.TestImages;
+import io.snapfind.embedder.model.ModelCatalog;
+import io.snapfind.embedder.model.OnnxImageModel;
+import io.snapfind.embedder.model.Preprocessor;
+import io.snapfind.harness.ProjectPaths;
+import io.snapfind.imaging.ImageDecoder;
+import io.snapfind.imaging.ImageLimits;
+
+/**
+ * Throughput and latency of the embedder on CPU, against two baselines on the same images and model:
+ * <ol>
+ *   <li><b>raw</b>: a plain ONNX Runtime Java loop ({@code OrtSession.run}) over tensors preprocessed beforehand,
+ *       one session with ONNX Runtime's default threading: the engine's limit, with no decoding at all;</li>
+ *   <li><b>naive</b>: the service's own code one image at a time (decode, preprocess, infer, wait, next), one
+ *       predictor with ONNX Runtime's default threading;</li>
+ *   <li><b>service</b>: the pipeline as deployed (parallel decoding, micro-batching, a predictor pool), driven by
+ *       enough concurrent callers to keep it busy, for each batch size and thread split.</li>
+ * </ol>
+ * The service and naive figures include JPEG decoding and preprocessing; the raw ones do not. Every configuration
+ * is warmed up with one pass, then timed {@code repeats} times; the best pass counts and the median is shown.
+ *
+ * <p>Usage: {@code EmbedderBenchmark [images=256] [repeats=5] [batches=1,8,32]}
+ */
+public final class EmbedderBenchmark {
+
+    private static final String MODEL_FILE = "models/mobilenet_v2_uint8_embed.onnx";
+
+    private record Result(String path, String config, int batch, double imagesPerSecond, double medianPerSecond,
+            double latencyMs, double meanBatch) {
+    }
+
+    private final List<byte[]> jpegs;
+    private final int repeats;
+    private final ModelSpec spec;
+    private final ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
+
+    private EmbedderBenchmark(int images, int repeats) {
+        this.jpegs = TestImages.mixed(images);
+        this.repeats = repeats;
+        ModelCatalog catalog = new ModelCatalog(ProjectPaths.asset("models"), Map.of("mobilenetv2",
+                new ModelCatalog.Entry("mobilenet_v2_uint8_embed.onnx", null, "embedding", 1280, 224, 256,
+                        new float[] { 0.485f, 0.456f, 0.406f }, new float[] { 0.229f, 0.224f, 0.225f },
+                        ModelSpec.ChannelOrder.RGB)));
+        this.spec = catalog.spec("mobilenetv2");
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("ai.djl.offline", "true");
+        // DJL creates the process-wide OrtEnvironment itself and fails if one exists; the raw loop then shares it.
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+        int images = args.length > 0 ? Integer.parseInt(args[0]) : 256;
+        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int[] batches = args.length > 2
+                ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] { 1, 8, 32 };
+        new EmbedderBenchmark(images, repeats).run(batches);
+        System.exit(0);
+    }
+
+    /** One configuration under test: loaded once, then timed pass by pass. */
+    private interface Runner extends AutoCloseable {
+        /** Runs every image once; returns {elapsed nanos, summed latency nanos over all images}. */
+        long[] pass() throws Exception;
+
+        @Override
+        default void close() {
+        }
+    }
+
+    private record Subject(String path, String config, int batch, Runner runner, AtomicLong batches,
+            AtomicLong batched) {
+    }
+
+    private void run(int[] batches) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "Embedder benchmark: %d images (IKEA + grocery JPEGs), model %s, %d cores, "
+                + "Java %s; every configuration warmed up, then %d timed passes interleaved round-robin so that "
+                + "background load hits all alike; best pass counts%n%n", jpegs.size(), MODEL_FILE, cores,
+                System.getProperty("java.version"), repeats);
+        cpuBreakdown();
+        Map<Integer, List<FloatBuffer>> rawInputs = rawInputs(batches);
+        List<Subject> subjects = new ArrayList<>();
+        for (int batch : batches) {
+            subjects.add(raw(rawInputs.get(batch), batch, 1, 0, true));
+            subjects.add(raw(rawInputs.get(batch), batch, 1, 0, false));
+        }
+        for (int batch : batches) {
+            subjects.add(raw(rawInputs.get(batch), batch, 2, 1, false));
+        }
+        subjects.add(naive());
+        // {inference workers, intra-op threads per worker, preprocessing threads}
+        int[][] splits = { { 1, 0, cores }, { cores, 1, cores }, { cores, 1, Math.max(1, cores / 2) } };
+        for (int batch : batches) {
+            for (int[] split : splits) {
+                subjects.add(service(batch, split[0], split[1], split[2]));
+            }
+        }
+        double[][] rates = new double[subjects.size()][repeats];
+        double[][] latencies = new double[subjects.size()][repeats];
+        for (int pass = -1; pass < repeats; pass++) {
+            for (int s = 0; s < subjects.size(); s++) {
+                Subject subject = subjects.get(s);
+                subject.batches().set(0);
+                subject.batched().set(0);
+                long[] timing = subject.runner().pass();
+                if (pass >= 0) {
+                    rates[s][pass] = jpegs.size() / (timing[0] / 1e9);
+                    latencies[s][pass] = timing[1] / 1e6 / jpegs.size();
+                }
+            }
+            System.out.printf(Locale.ROOT, "  pass %d of %d done%n", pass + 1, repeats);
+        }
+        List<Result> results = new ArrayList<>();
+        for (int s = 0; s < subjects.size(); s++) {
+            Subject subject = subjects.get(s);
+            double meanBatch = subject.batches().get() == 0 ? subject.batch()
+                    : (double) subject.batched().get() / subject.batches().get();
+            results.add(result(subject.path(), subject.config(), subject.batch(), rates[s], latencies[s], meanBatch));
+            subject.runner().close();
+        }
+        print(results);
+    }
+
+    /**
+     * Where the CPU goes for one image, single-threaded and measured as thread CPU time (so other processes on the
+     * machine distort it little): decoding, preprocessing and inference (DJL, one intra-op thread, batch 1).
+     */
+    private void cpuBreakdown() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Preprocessor preprocessor = new Preprocessor(spec);
+        try (OnnxImageModel model = OnnxImageModel.load(spec, new OnnxImageModel.Options(1, "cpu"));
+                OnnxImageModel.Session session = model.newSession()) {
+            long[] best = { Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE };
+            for (int pass = 0; pass < 3; pass++) {
+                long[] total = new long[3];
+                for (byte[] jpeg : jpegs) {
+                    long start = threads.getCurrentThreadCpuTime();
+                    java.awt.image.BufferedImage image = decoder.decode(jpeg).image();
+                    long decoded = threads.getCurrentThreadCpuTime();
+                    float[] tensor = preprocessor.apply(image);
+                    long preprocessed = threads.getCurrentThreadCpuTime();
+                    session.run(tensor, 1);
+                    long inferred = threads.getCurrentThreadCpuTime();
+                    total[0] += decoded - start;
+                    total[1] += preprocessed - decoded;
+                    total[2] += inferred - preprocessed;
+                }
+                for (int i = 0; i < 3; i++) {
+                    best[i] = Math.min(best[i], total[i]);
+                }
+            }
+            double n = jpegs.size() * 1e6;
+            System.out.printf(Locale.ROOT, "CPU per image, one thread (thread CPU time, best of 3 passes): decode "
+                    + "%.2f ms, preprocess %.2f ms, inference %.2f ms%n%n", best[0] / n, best[1] / n, best[2] / n);
+        } catch (io.snapfind.imaging.ImageRejected e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The images decoded and preprocessed beforehand, laid out in batches of each size in direct buffers, which
+     * ONNX Runtime reads in place (off the heap, so the benchmark fits the service's 1 GiB heap).
+     */
+    private Map<Integer, List<FloatBuffer>> rawInputs(int[] batches) throws Exception {
+        Preprocessor preprocessor = new Preprocessor(spec);
+        float[][] tensors = new float[jpegs.size()][];
+        for (int i = 0; i < jpegs.size(); i++) {
+            tensors[i] = preprocessor.apply(decoder.decode(jpegs.get(i)).image());
+        }
+        Map<Integer, List<FloatBuffer>> inputs = new java.util.HashMap<>();
+        for (int batch : batches) {
+            List<FloatBuffer> buffers = new ArrayList<>();
+            for (int start = 0; start < tensors.length; start += batch) {
+                int count = Math.min(batch, tensors.length - start);
+                FloatBuffer buffer = java.nio.ByteBuffer.allocateDirect(count * spec.pixelsPerImage() * Float.BYTES)
+                        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+                for (int i = 0; i < count; i++) {
+                    buffer.put(tensors[start + i]);
+                }
+                buffers.add(buffer.flip());
+            }
+            inputs.put(batch, buffers);
+        }
+        return inputs;
+    }
+
+    /** {@code loops} threads each running their share of the batches through one shared session. */
+    private Subject raw(List<FloatBuffer> inputs, int batch, int loops, int intraOpThreads, boolean spinning)
+            throws Exception {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (intraOpThreads > 0) {
+            options.setIntraOpNumThreads(intraOpThreads);
+        }
+        // ONNX Runtime's idle pool threads busy-wait by default; on 2 shared cores that can cost more than it gains.
+        options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+        OrtSession session = environment.createSession(spec.file().toString(), options);
+        int perImage = spec.pixelsPerImage();
+        Runner runner = new Runner() {
+            @Override
+            public long[] pass() throws Exception {
+                AtomicInteger next = new AtomicInteger();
+                AtomicLong latencyNanos = new AtomicLong();
+                long start = System.nanoTime();
+                List<Thread> threads = new ArrayList<>();
+                for (int t = 0; t < loops; t++) {
+                    Thread thread = new Thread(() -> {
+                        for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
+                            FloatBuffer input = inputs.get(i).duplicate();
+                            int count = input.remaining() / perImage;
+                            long begin = System.nanoTime();
+                            runRaw(environment, session, input, count);
+                            // Every image of a batch is ready when its batch is.
+                            latencyNanos.addAndGet((System.nanoTime() - begin) * count);
+                        }
+                    });
+                    threads.add(thread);
+                    thread.start();
+                }
+                for (Thread thread : threads) {
+                    thread.join();
+                }
+                return new long[] { System.nanoTime() - start, latencyNanos.get() };
+            }
+
+            @Override
+            public void close() {
+                try {
+                    session.close();
+                    options.close();
+                } catch (OrtException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        String config = loops == 1
+                ? "1 loop, ORT default threads" + (spinning ? "" : ", no spinning")
+                : loops + " loops × " + intraOpThreads + " intra-op thread";
+        return new Subject("raw", config, batch, runner, new AtomicLong(), new AtomicLong());
+    }
+
+    private void runRaw(OrtEnvironment environment, OrtSession session, FloatBuffer input, int count) {
+        int side = spec.inputSize();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, input,
+                new long[] { count, 3, side, side });
+                OrtSession.Result output = session.run(Map.of("input", tensor), Set.of(spec.outputName()))) {
+            float[][] vectors = (float[][]) output.get(0).getValue();
+            if (vectors.length != count) {
+                throw new IllegalStateException("expected " + count + " vectors, got " + vectors.length);
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The service's code, one image at a time: no overlap, no batching. */
+    private Subject naive() {
+        OnnxImageModel model = OnnxImageModel.load(spec, new OnnxImageModel.Options(0, "cpu"));
+        Embedder embedder = new Embedder(spec, decoder, List.of(model.newSession()),
+                new Embedder.Settings(1, Duration.ZERO, 1, 1), BatchingQueue.Listener.NONE, Embedder.Listener.NONE);
+        Runner runner = new Runner() {
+            @Override
+            public long[] pass() {
+                long start = System.nanoTime();
+                for (byte[] jpeg : jpegs) {
+                    embedder.embed(jpeg).join();
+                }
+                long nanos = System.nanoTime() - start;
+                return new long[] { nanos, nanos };
+            }
+
+            @Override
+            public void close() {
+                embedder.close();
+                model.close();
+            }
+        };
+        return new Subject("naive", "1 image at a time, ORT default threads", 1, runner, new AtomicLong(),
+                new AtomicLong());
+    }
+
+    /** The pipeline as deployed, kept busy by enough concurrent callers to fill every worker's batches. */
+    private Subject service(int maxBatch, int workers, int intraOpThreads, int preprocessThreads) {
+        int callers = Math.max(4, 2 * maxBatch * workers);
+        AtomicLong batches = new AtomicLong();
+        AtomicLong batched = new AtomicLong();
+        BatchingQueue.Listener counting = (size, nanos, failed) -> {
+            batches.incrementAndGet();
+            batched.addAndGet(size);
+        };
+        OnnxImageModel model = OnnxImageModel.load(spec, new OnnxImageModel.Options(intraOpThreads, "cpu"));
+        List<OnnxImageModel.Session> sessions = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            sessions.add(model.newSession());
+        }
+        Embedder embedder = new Embedder(spec, decoder, sessions,
+                new Embedder.Settings(maxBatch, Duration.ZERO, preprocessThreads, 4096), counting,
+                Embedder.Listener.NONE);
+        Runner runner = new Runner() {
+            @Override
+            public long[] pass() {
+                AtomicInteger next = new AtomicInteger();
+                AtomicLong latencyNanos = new AtomicLong();
+                long start = System.nanoTime();
+                List<CompletableFuture<Void>> chains = new ArrayList<>();
+                for (int c = 0; c < callers; c++) {
+                    chains.add(caller(embedder, next, latencyNanos));
+                }
+                CompletableFuture.allOf(chains.toArray(CompletableFuture[]::new)).join();
+                return new long[] { System.nanoTime() - start, latencyNanos.get() };
+            }
+
+            @Override
+            public void close() {
+                embedder.close();
+                model.close();
+            }
+        };
+        String config = workers + " worker" + (workers > 1 ? "s" : "") + " × "
+                + (intraOpThreads == 0 ? "ORT default" : intraOpThreads + " intra-op") + ", " + preprocessThreads
+                + " preprocessing, " + callers + " callers";
+        return new Subject("service", config, maxBatch, runner, batches, batched);
+    }
+
+    /** One closed-loop caller: submits the next image as soon as its previous one is embedded. */
+    private CompletableFuture<Void> caller(Embedder embedder, AtomicInteger next, AtomicLong latencyNanos) {
+        int index = next.getAndIncrement();
+        if (index >= jpegs.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long start = System.nanoTime();
+        return embedder.embed(jpegs.get(index)).thenCompose(vector -> {
+            latencyNanos.addAndGet(System.nanoTime() - start);
+            return caller(embedder, next, latencyNanos);
+        });
+    }
+
+    private static Result result(String path, String config, int batch, double[] rates, double[] latencies,
+            double meanBatch) {
+        int best = 0;
+        for (int i = 1; i < rates.length; i++) {
+            if (rates[i] > rates[best]) {
+                best = i;
+            }
+        }
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        Result result = new Result(path, config, batch, rates[best], sorted[sorted.length / 2], latencies[best],
+                meanBatch);
+        System.out.printf(Locale.ROOT, "  %-8s batch %-3d %-48s %7.1f img/s (median %7.1f)  %8.2f ms/image%n",
+                path, batch, config, result.imagesPerSecond(), result.medianPerSecond(), result.latencyMs());
+        return result;
+    }
+
+    private static void print(List<Result> results) {
+        System.out.println();
+        System.out.println("| path | batch | configuration | images/s (best) | images/s (median) | latency ms/image | mean batch |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.2f | %.1f |%n", r.path(), r.batch(),
+                    r.config(), r.imagesPerSecond(), r.medianPerSecond(), r.latencyMs(), r.meanBatch());
+        }
+        Result rawBest = best(results, "raw", "1 loop");
+        Result rawParallelBest = best(results, "raw", "loops");
+        Result naive = best(results, "naive", "");
+        Result serviceBest = best(results, "service", "");
+        System.out.println();
+        System.out.printf(Locale.ROOT, "raw best: %.1f img/s (batch %d, %s)%n", rawBest.imagesPerSecond(),
+                rawBest.batch(), rawBest.config());
+        System.out.printf(Locale.ROOT, "raw, parallel loops, best: %.1f img/s (batch %d, %s)%n",
+                rawParallelBest.imagesPerSecond(), rawParallelBest.batch(), rawParallelBest.config());
+        System.out.printf(Locale.ROOT, "naive: %.1f img/s%n", naive.imagesPerSecond());
+        System.out.printf(Locale.ROOT, "service best: %.1f img/s (batch %d, %s)%n", serviceBest.imagesPerSecond(),
+                serviceBest.batch(), serviceBest.config());
+        System.out.printf(Locale.ROOT, "service best ÷ raw parallel-loop best: %.2f%n",
+                serviceBest.imagesPerSecond() / rawParallelBest.imagesPerSecond());
+        System.out.printf(Locale.ROOT, "P1-raw-ratio: %.2f%n", serviceBest.imagesPerSecond() / rawBest.imagesPerSecond());
+        System.out.printf(Locale.ROOT, "P1-naive-speedup: %.2f%n", serviceBest.imagesPerSecond() / naive.imagesPerSecond());
+    }
+
+    private static Result best(List<Result> results, String path, String configContains) {
+        return results.stream()
+                .filter(r -> r.path().equals(path) && r.config().contains(configContains))
+                .max((a, b) -> Double.compare(a.imagesPerSecond(), b.imagesPerSecond()))
+                .orElseThrow();
+    }
+}

@@ -1,0 +1,112 @@
+package io.snapfind.embedder.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import io.snapfind.embedder.ModelSpec;
+
+class PreprocessorTest {
+
+    private static final float[] MEAN = { 0.485f, 0.456f, 0.406f };
+    private static final float[] STD = { 0.229f, 0.224f, 0.225f };
+
+    private static ModelSpec spec(int size, int resize, ModelSpec.ChannelOrder order) {
+        return new ModelSpec("test", Path.of("model.onnx"), null, "out", 8, size, resize, MEAN, STD, order);
+    }
+
+    @Test
+    void aUniformImageBecomesTheNormalisedColourInEveryPixel() {
+        float[] tensor = new Preprocessor(spec(224, 256, ModelSpec.ChannelOrder.RGB))
+                .apply(filled(640, 480, new Color(200, 100, 50)));
+        assertEquals(3 * 224 * 224, tensor.length);
+        int[] rgb = { 200, 100, 50 };
+        for (int c = 0; c < 3; c++) {
+            float expected = (rgb[c] / 255f - MEAN[c]) / STD[c];
+            for (int i = 0; i < 224 * 224; i++) {
+                assertEquals(expected, tensor[c * 224 * 224 + i], 1e-5f, "plane " + c + " pixel " + i);
+            }
+        }
+    }
+
+    @Test
+    void bgrModelsGetTheBluePlaneFirst() {
+        BufferedImage image = filled(300, 300, new Color(10, 20, 30));
+        float[] rgb = new Preprocessor(spec(32, 32, ModelSpec.ChannelOrder.RGB)).apply(image);
+        float[] bgr = new Preprocessor(spec(32, 32, ModelSpec.ChannelOrder.BGR)).apply(image);
+        int plane = 32 * 32;
+        // Plane 0 of the BGR tensor is blue, normalised with the BGR entry's first mean/std.
+        assertEquals((30 / 255f - MEAN[0]) / STD[0], bgr[0], 1e-5f);
+        assertEquals((10 / 255f - MEAN[2]) / STD[2], bgr[2 * plane], 1e-5f);
+        assertEquals((10 / 255f - MEAN[0]) / STD[0], rgb[0], 1e-5f);
+    }
+
+    @Test
+    void theShorterSideIsScaledAndTheCentreCropped() {
+        // 400×200: after scaling the shorter side to 256 it is 512×256 and the centre 224 columns are 144..367,
+        // inside the green middle half (128..383); the red and blue quarters are cut off.
+        BufferedImage wide = new BufferedImage(400, 200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = wide.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 100, 200);
+        g.setColor(Color.GREEN);
+        g.fillRect(100, 0, 200, 200);
+        g.setColor(Color.BLUE);
+        g.fillRect(300, 0, 100, 200);
+        g.dispose();
+        float[] tensor = new Preprocessor(spec(224, 256, ModelSpec.ChannelOrder.RGB)).apply(wide);
+        float greenHigh = (1f - MEAN[1]) / STD[1];
+        float redLow = (0f - MEAN[0]) / STD[0];
+        int plane = 224 * 224;
+        for (int i = 0; i < plane; i++) {
+            assertEquals(redLow, tensor[i], 1e-4f, "no red at " + i);
+            assertEquals(greenHigh, tensor[plane + i], 1e-4f, "green at " + i);
+        }
+    }
+
+    @Test
+    void anEdgeStaysWhereItIsWithoutResizing() {
+        BufferedImage halves = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = halves.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(4, 0, 4, 8);
+        g.dispose();
+        float[] tensor = new Preprocessor(spec(8, 8, ModelSpec.ChannelOrder.RGB)).apply(halves);
+        float black = (0f - MEAN[0]) / STD[0];
+        float white = (1f - MEAN[0]) / STD[0];
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                assertEquals(x < 4 ? black : white, tensor[y * 8 + x], 1e-5f, "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
+    void everyImageTypeGivesTheSameTensorAsItsRgbCopy() {
+        BufferedImage bgr = new BufferedImage(123, 77, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 77; y++) {
+            for (int x = 0; x < 123; x++) {
+                bgr.setRGB(x, y, (x * 2) << 16 | (y * 3) << 8 | ((x + y) & 0xFF));
+            }
+        }
+        BufferedImage rgb = new BufferedImage(123, 77, BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().drawImage(bgr, 0, 0, null);
+        Preprocessor preprocessor = new Preprocessor(spec(64, 72, ModelSpec.ChannelOrder.RGB));
+        assertArrayEquals(preprocessor.apply(rgb), preprocessor.apply(bgr), 1e-6f);
+    }
+
+    private static BufferedImage filled(int width, int height, Color color) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, width, height);
+        g.dispose();
+        return image;
+    }
+}
