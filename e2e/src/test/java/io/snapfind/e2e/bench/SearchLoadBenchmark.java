@@ -86,6 +86,7 @@ public final class SearchLoadBenchmark {
             long[] floor = floor(assets, system.milvus().client(), queries, 3);
             System.out.printf("%-28s %8s %8s %8s %10s%n", "path", "p50 ms", "p95 ms", "p99 ms", "queries/s");
             print("in-process floor, 1 client", floor, -1);
+            load(http, system.gatewayUrl(), queries, 1, 2 * queries.size()); // warm-up, as the floor had
             double p50Ratio = 0;
             long p99At16 = 0;
             for (int clients : new int[] { 1, 4, 16 }) {
@@ -116,7 +117,7 @@ public final class SearchLoadBenchmark {
                 models.resolve("coco80.names"), new YoloDecoding.Thresholds(0.25f, 0.45f, 100), OnnxModel.RuntimeSettings.DEFAULT);
                 OnnxImageModel model = OnnxImageModel.load(spec, new OnnxImageModel.Options(1, "cpu"))) {
             Embedder embedder = new Embedder(spec, decoder, List.of(model.newSession(), model.newSession()),
-                    new Embedder.Settings(4, Duration.ZERO, 0, 512), BatchingQueue.Listener.NONE, Embedder.Listener.NONE);
+                    new Embedder.Settings(4, Duration.ZERO, Runtime.getRuntime().availableProcessors(), 512), BatchingQueue.Listener.NONE, Embedder.Listener.NONE);
             try {
                 for (byte[] query : queries) {
                     searchInProcess(query, decoder, detector, embedder, milvus); // warm-up

@@ -18,7 +18,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return respond(e.status().getStatusCode(), e.title(), e.getMessage(), null);
+        return respond(e.status(), e.title(), e.getMessage(), null);
     }
 
     @ServerExceptionMapper

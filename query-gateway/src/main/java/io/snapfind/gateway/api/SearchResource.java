@@ -118,7 +118,7 @@ public class SearchResource {
         try {
             decoder.check(image);
         } catch (ImageRejected e) {
-            throw new ProblemException(Response.Status.fromStatusCode(e.httpStatus()), "Unusable image", e.getMessage());
+            throw new ProblemException(e.httpStatus(), "Unusable image", e.getMessage());
         }
         SearchMode mode;
         try {
@@ -147,7 +147,7 @@ public class SearchResource {
         try {
             return fetcher.fetch(url).bytes();
         } catch (FetchRefused e) {
-            throw new ProblemException(Response.Status.fromStatusCode(422), "Image URL refused",
+            throw new ProblemException(422, "Image URL refused",
                     e.code() + ": " + e.getMessage());
         }
     }

@@ -44,26 +44,28 @@ public class SearchService {
 
     public Uni<SearchResult> search(SearchQuery query) {
         PhaseTimes times = new PhaseTimes();
-        return Uni.createFrom().item(() -> decode(query.image())).runSubscriptionOn(pixelWork)
-                .flatMap(photo -> times.detect(regions(query, photo))
-                        .flatMap(regions -> embedAndSearch(query, photo, regions, times)));
-    }
-
-    private Uni<Regions> regions(SearchQuery query, DecodedImage photo) {
-        DetectedObject whole = new DetectedObject(DetectedObject.WHOLE_IMAGE, 1f, Region.whole(photo.width(), photo.height()));
+        Uni<DecodedImage> photo = Uni.createFrom().item(() -> decode(query.image())).runSubscriptionOn(pixelWork);
         if (query.mode() == SearchMode.WHOLE) {
-            return Uni.createFrom().item(new Regions(List.of(), List.of(whole), null));
+            return photo.flatMap(decoded -> embedAndSearch(query, decoded, Regions.whole(decoded), times));
         }
-        return detector.detect(query.image())
+        // The detector decodes the photo itself, so the gateway's own decoding (for cropping) runs meanwhile.
+        Uni<Regions> detected = times.detect(detector.detect(query.image()))
                 .map(detections -> {
                     List<DetectedObject> objects = detections.objects().stream()
                             .sorted(Comparator.comparingDouble(DetectedObject::score).reversed())
                             .limit(MAX_OBJECTS)
                             .toList();
-                    return new Regions(objects, objects.isEmpty() ? List.of(whole) : objects, null);
+                    return new Regions(objects, objects, null);
                 })
-                .onFailure().recoverWithItem(failure -> new Regions(List.of(), List.of(whole),
+                .onFailure().recoverWithItem(failure -> new Regions(List.of(), List.of(),
                         "detector unavailable, searched with the whole image: " + failure.getMessage()));
+        return Uni.combine().all().unis(photo, detected).asTuple()
+                .flatMap(both -> {
+                    DecodedImage decoded = both.getItem1();
+                    Regions regions = both.getItem2();
+                    return embedAndSearch(query, decoded,
+                            regions.queries().isEmpty() ? regions.withWholeImage(decoded) : regions, times);
+                });
     }
 
     private Uni<SearchResult> embedAndSearch(SearchQuery query, DecodedImage photo, Regions regions, PhaseTimes times) {
@@ -124,7 +126,21 @@ public class SearchService {
         return crops;
     }
 
+    /** What was detected, which regions are searched, and why the search was simplified, if it was. */
     private record Regions(List<DetectedObject> detected, List<DetectedObject> queries, String degraded) {
+
+        static Regions whole(DecodedImage photo) {
+            return new Regions(List.of(), List.of(wholeImage(photo)), null);
+        }
+
+        /** Nothing detected (or no detector): the whole photo is the one query. */
+        Regions withWholeImage(DecodedImage photo) {
+            return new Regions(detected, List.of(wholeImage(photo)), degraded);
+        }
+
+        private static DetectedObject wholeImage(DecodedImage photo) {
+            return new DetectedObject(DetectedObject.WHOLE_IMAGE, 1f, Region.whole(photo.width(), photo.height()));
+        }
     }
 
     /** Where one search spent its time; each phase runs once, one after the other. */
