@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# P4 search load benchmark on the real stack: ./e2e/bench.sh [productsPerCategory=20] [requestsPerClient=24]
-# Builds and packages everything, starts Kafka, Milvus Lite and the four services on free loopback ports, indexes
-# IKEA products, measures the in-process floor, then the gateway at 1, 4 and 16 concurrent clients.
+# Benchmarks on the real stack (Kafka, Milvus Lite and the four services on free loopback ports):
+#   ./e2e/bench.sh search [productsPerCategory=20] [requestsPerClient=24]   P4: search latency vs the in-process floor
+#   ./e2e/bench.sh pipeline [products=120]                                   P2/P3: ingest throughput and freshness
 set -euo pipefail
+case "${1:-}" in
+  search) main=io.snapfind.e2e.bench.SearchLoadBenchmark ;;
+  pipeline) main=io.snapfind.e2e.PipelineBenchmark ;;
+  *) echo "usage: e2e/bench.sh search|pipeline [args]" >&2; exit 2 ;;
+esac
+shift
 cd "$(dirname "$0")/.."
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
 ./mvnw -B -q -DskipTests install
@@ -11,4 +17,4 @@ export DJL_OFFLINE=true OPT_OUT_TRACKING=true
 exec java -Xmx2g -Djava.awt.headless=true -Dai.djl.offline=true -Doffline=true -DOPT_OUT_TRACKING=true \
   -Dsnapfind.root="$PWD" -Dsnapfind.assets="${SNAPFIND_ASSETS:-$PWD/../shared/assets}" \
   -cp "e2e/target/test-classes:$(cat e2e/target/bench.classpath)" \
-  io.snapfind.e2e.bench.SearchLoadBenchmark "$@"
+  "$main" "$@"

@@ -40,6 +40,10 @@ public final class LocalSystem implements AutoCloseable {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
+    private final Map<String, List<String>> commands = new LinkedHashMap<>();
+    private final Map<String, ChildProcess> running = new LinkedHashMap<>();
+    private Map<String, String> environment;
+    private Path logs;
     private KafkaBroker kafka;
     private MilvusLite milvus;
 
@@ -66,7 +70,7 @@ public final class LocalSystem implements AutoCloseable {
 
     private void boot(Path root, Path assets, Path runDir, Ports ports, String apiKey, List<String> settings,
             Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
-        Path logs = runDir.resolve("logs");
+        logs = runDir.resolve("logs");
         Files.createDirectories(logs);
         String models = "snapfind.%s.models-dir=" + assets.resolve("models");
         for (ServiceSpec service : List.of(
@@ -94,8 +98,7 @@ public final class LocalSystem implements AutoCloseable {
         milvus = MilvusLite.start(runDir.resolve("milvus"), ports.milvus(), logs.resolve("milvus-lite.log"), readyTimeout);
         started.add(milvus);
 
-        Map<String, String> environment = Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true",
-                "SNAPFIND_GATEWAY_API_KEY", apiKey);
+        environment = Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "SNAPFIND_GATEWAY_API_KEY", apiKey);
         Map<ServiceSpec, ChildProcess> processes = new LinkedHashMap<>();
         for (ServiceSpec service : services.values()) {
             List<String> command = new ArrayList<>(List.of(
@@ -111,16 +114,39 @@ public final class LocalSystem implements AutoCloseable {
             settings.forEach(setting -> command.add("-D" + setting));
             command.addAll(List.of("-jar", service.jar(root).toString()));
             progress.accept(service.name() + " on " + service.url() + " ...");
-            ChildProcess process = ChildProcess.start(service.name(), command, environment,
-                    logs.resolve(service.name() + ".log"));
-            started.add(process);
-            processes.put(service, process);
+            commands.put(service.name(), command);
+            processes.put(service, launch(service.name()));
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (Map.Entry<ServiceSpec, ChildProcess> entry : processes.entrySet()) {
             awaitReady(http, entry.getKey(), entry.getValue(), startedAt, readyTimeout);
             progress.accept(entry.getKey().name() + " ready");
         }
+    }
+
+    /** Stops one service, as an outage or a benchmark of the other stages would. */
+    public void stopService(String name) {
+        ChildProcess process = running.remove(name);
+        if (process != null) {
+            started.remove(process);
+            process.close();
+        }
+    }
+
+    /** Starts a stopped service again with the same settings and waits until it is ready. */
+    public void startService(String name, Duration readyTimeout) throws InterruptedException {
+        if (running.containsKey(name)) {
+            return;
+        }
+        awaitReady(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), services.get(name),
+                launch(name), System.nanoTime(), readyTimeout);
+    }
+
+    private ChildProcess launch(String name) {
+        ChildProcess process = ChildProcess.start(name, commands.get(name), environment, logs.resolve(name + ".log"));
+        started.add(process);
+        running.put(name, process);
+        return process;
     }
 
     public KafkaBroker kafka() {
