@@ -42,7 +42,7 @@ public final class CropCutter {
                 .filter(detection -> detection.area() / imageArea >= settings.minArea())
                 .sorted(Comparator.comparingDouble(Detection::score).reversed())
                 .limit(settings.maxDetections())
-                .forEach(detection -> padded(detection, width, height)
+                .forEach(detection -> paddedBox(detection, width, height)
                         .ifPresent(box -> planned.add(new PlannedCrop(box, detection.label(), detection.score()))));
         return planned;
     }
@@ -59,7 +59,8 @@ public final class CropCutter {
         return crops;
     }
 
-    private Optional<Box> padded(Detection detection, int width, int height) {
+    /** The detection's box grown by the margin and clipped to the image; empty when nothing of it is left. */
+    public Optional<Box> paddedBox(Detection detection, int width, int height) {
         double padX = detection.width() * settings.margin();
         double padY = detection.height() * settings.margin();
         int x1 = clamp((int) Math.floor(detection.x1() - padX), width);
@@ -73,7 +74,8 @@ public final class CropCutter {
         return Math.max(0, Math.min(max, value));
     }
 
-    private byte[] encode(BufferedImage image, Box box) {
+    /** The JPEG of one box of the image, scaled down to the maximum side. */
+    public byte[] encode(BufferedImage image, Box box) {
         int w = box.x2() - box.x1();
         int h = box.y2() - box.y1();
         double scale = Math.min(1.0, (double) settings.maxSide() / Math.max(w, h));

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -25,6 +26,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+
+import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -217,6 +220,35 @@ class DetectorPipelineIT {
                 .body(Map.of("image", Base64.getEncoder().encodeToString(TestImages.roomScene())))
                 .when().post("/v1/detect")
                 .then().statusCode(200).body("detections.label", hasItems("chair", "bed"));
+    }
+
+    @Test
+    void returnsTheCropsOfTheBestDetectionsWhenAsked() throws Exception {
+        JsonPath body = given().contentType("application/json")
+                .body(Map.of("image", Base64.getEncoder().encodeToString(TestImages.roomScene())))
+                .when().post("/v1/detect?crops=2")
+                .then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> detections = body.getList("detections");
+        assertTrue(detections.size() > 2, "the room scene has more than two objects: " + detections.size());
+        for (int i = 0; i < detections.size(); i++) {
+            Map<String, Object> detection = detections.get(i);
+            if (i > 0) {
+                assertTrue(((Number) detections.get(i - 1).get("score")).floatValue()
+                        >= ((Number) detection.get("score")).floatValue(), "best first");
+            }
+            assertEquals(i < 2, detection.containsKey("crop"), "crops of the best two only: " + i);
+            if (i < 2) {
+                BufferedImage crop = ImageIO.read(new java.io.ByteArrayInputStream(
+                        Base64.getDecoder().decode((String) detection.get("crop"))));
+                @SuppressWarnings("unchecked")
+                Map<String, Integer> box = (Map<String, Integer>) detection.get("cropBox");
+                int side = Math.max(box.get("x2") - box.get("x1"), box.get("y2") - box.get("y1"));
+                assertEquals(Math.min(side, 640), Math.max(crop.getWidth(), crop.getHeight()), 1,
+                        "the crop is its padded box, scaled to at most 640 px");
+            }
+        }
+        assertProblem(given().contentType("application/json").body(Map.of("image", "AAAA")).queryParam("crops", 99),
+                400, "invalid-crops");
     }
 
     @Test

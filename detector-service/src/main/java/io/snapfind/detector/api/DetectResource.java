@@ -3,19 +3,25 @@ package io.snapfind.detector.api;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.smallrye.common.annotation.Blocking;
 import io.snapfind.contracts.Box;
+import io.snapfind.detector.CropCutter;
 import io.snapfind.detector.Detection;
 import io.snapfind.detector.DetectionResult;
 import io.snapfind.detector.Detector;
@@ -23,9 +29,11 @@ import io.snapfind.imaging.DecodedImage;
 import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageRejected;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /**
@@ -40,7 +48,14 @@ public class DetectResource {
     public record DetectRequest(@Schema(description = "base64-encoded image bytes", required = true) String image) {
     }
 
-    public record DetectedObject(String label, float score, Box box) {
+    /**
+     * One detection; {@code cropBox} and {@code crop} only for the best {@code crops} detections when asked for:
+     * the padded box and its JPEG (base64), cut exactly as the catalog's crops are, so a caller searching with it
+     * need not decode the photo itself.
+     */
+    public record DetectedObject(String label, float score, Box box,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Box cropBox,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String crop) {
     }
 
     public record Timings(double decodeMs, double preprocessMs, double inferenceMs, double postprocessMs,
@@ -51,12 +66,17 @@ public class DetectResource {
             Timings timings) {
     }
 
+    /** Most crops one request may ask for. */
+    static final int MAX_CROPS = 32;
+
     private final ImageDecoder decoder;
     private final Detector detector;
+    private final CropCutter cutter;
 
-    DetectResource(ImageDecoder decoder, Detector detector) {
+    DetectResource(ImageDecoder decoder, Detector detector, CropCutter cutter) {
         this.decoder = decoder;
         this.detector = detector;
+        this.cutter = cutter;
     }
 
     @POST
@@ -73,7 +93,9 @@ public class DetectResource {
                     content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
             @APIResponse(responseCode = "422", description = "Empty or corrupt image",
                     content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)) })
-    public DetectResponse detectUpload(@RestForm("image") FileUpload image) throws ImageRejected {
+    public DetectResponse detectUpload(@RestForm("image") FileUpload image, @Parameter(description = CROPS_PARAMETER)
+            @QueryParam("crops") @DefaultValue("0") int crops) throws ImageRejected {
+        checkCrops(crops);
         if (image == null || image.uploadedFile() == null) {
             throw new ProblemException(400, "Missing image", "missing-image",
                     "send the image as a multipart file part named 'image'");
@@ -83,7 +105,7 @@ public class DetectResource {
                     + " bytes, more than the limit of " + decoder.limits().maxBytes());
         }
         try {
-            return detect(Files.readAllBytes(image.uploadedFile()));
+            return detect(Files.readAllBytes(image.uploadedFile()), crops);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the uploaded file", e);
         }
@@ -103,7 +125,9 @@ public class DetectResource {
                     content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
             @APIResponse(responseCode = "422", description = "Empty or corrupt image",
                     content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)) })
-    public DetectResponse detectBase64(DetectRequest request) throws ImageRejected {
+    public DetectResponse detectBase64(DetectRequest request, @Parameter(description = CROPS_PARAMETER)
+            @QueryParam("crops") @DefaultValue("0") int crops) throws ImageRejected {
+        checkCrops(crops);
         if (request == null || request.image() == null) {
             throw new ProblemException(400, "Missing image", "missing-image",
                     "send {\"image\": \"<base64 bytes>\"}");
@@ -127,17 +151,34 @@ public class DetectResource {
             throw new ProblemException(400, "Invalid base64", "invalid-base64", "'image' is not valid base64: "
                     + e.getMessage());
         }
-        return detect(bytes);
+        return detect(bytes, crops);
     }
 
-    private DetectResponse detect(byte[] bytes) throws ImageRejected {
+    private static final String CROPS_PARAMETER = "Return the padded crop (base64 JPEG) of this many best detections, "
+            + "0 to " + MAX_CROPS;
+
+    private static void checkCrops(int crops) {
+        if (crops < 0 || crops > MAX_CROPS) {
+            throw new ProblemException(400, "Invalid crops", "invalid-crops",
+                    "crops must be between 0 and " + MAX_CROPS + ", got " + crops);
+        }
+    }
+
+    private DetectResponse detect(byte[] bytes, int crops) throws ImageRejected {
         long start = System.nanoTime();
         DecodedImage image = decoder.decode(bytes);
         double decodeMs = (System.nanoTime() - start) / 1_000_000.0;
         DetectionResult result = detector.detect(image.image());
-        List<DetectedObject> objects = result.detections().stream()
-                .map(d -> new DetectedObject(d.label(), d.score(), box(d, image.width(), image.height())))
-                .toList();
+        List<Detection> best = result.detections().stream()
+                .sorted(Comparator.comparingDouble(Detection::score).reversed()).toList();
+        List<DetectedObject> objects = new ArrayList<>(best.size());
+        for (int i = 0; i < best.size(); i++) {
+            Detection d = best.get(i);
+            Box cropBox = i < crops ? cutter.paddedBox(d, image.width(), image.height()).orElse(null) : null;
+            String crop = cropBox == null ? null
+                    : Base64.getEncoder().encodeToString(cutter.encode(image.image(), cropBox));
+            objects.add(new DetectedObject(d.label(), d.score(), box(d, image.width(), image.height()), cropBox, crop));
+        }
         return new DetectResponse(detector.name(), image.width(), image.height(), objects,
                 new Timings(decodeMs, result.preprocessMillis(), result.inferenceMillis(), result.postprocessMillis(),
                         decodeMs + result.totalMillis()));

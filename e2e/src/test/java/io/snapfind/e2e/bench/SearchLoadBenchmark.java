@@ -1,6 +1,5 @@
 package io.snapfind.e2e.bench;
 
-import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +26,8 @@ import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.BaseVector;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.snapfind.deploy.LocalSystem;
+import io.snapfind.detector.CropCutter;
+import io.snapfind.detector.CropSettings;
 import io.snapfind.detector.Detection;
 import io.snapfind.detector.model.DetectorSpec;
 import io.snapfind.detector.model.OnnxDetector;
@@ -44,7 +45,6 @@ import io.snapfind.harness.ProjectPaths;
 import io.snapfind.imaging.DecodedImage;
 import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageLimits;
-import io.snapfind.imaging.JpegEncoder;
 
 /**
  * P4: latency and throughput of {@code POST /v1/search?mode=objects} on the real stack at 1, 4 and 16 concurrent
@@ -54,6 +54,8 @@ import io.snapfind.imaging.JpegEncoder;
 public final class SearchLoadBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The detector's crop rules at their defaults, as the deployed detector cuts the query's crops. */
+    private static final CropCutter CROPS = new CropCutter(new CropSettings(5, 0.01, 0.05, 640, 0.9f));
     private static final String QUERY = "mode=objects&k=10";
     private static final float[] MEAN = { 0.485f, 0.456f, 0.406f };
     private static final float[] STD = { 0.229f, 0.224f, 0.225f };
@@ -145,17 +147,8 @@ public final class SearchLoadBenchmark {
                 .sorted(Comparator.comparingDouble(Detection::score).reversed()).limit(8).toList();
         List<byte[]> crops = new ArrayList<>();
         for (Detection object : objects) {
-            int w = Math.round(object.x2() - object.x1());
-            int h = Math.round(object.y2() - object.y1());
-            int x1 = Math.max(0, Math.round(object.x1() - 0.05f * w));
-            int y1 = Math.max(0, Math.round(object.y1() - 0.05f * h));
-            int x2 = Math.min(photo.width(), Math.round(object.x2() + 0.05f * w));
-            int y2 = Math.min(photo.height(), Math.round(object.y2() + 0.05f * h));
-            if (x2 - x1 < 2 || y2 - y1 < 2) {
-                continue;
-            }
-            BufferedImage crop = photo.image().getSubimage(x1, y1, x2 - x1, y2 - y1);
-            crops.add(JpegEncoder.encode(crop, 0.9f));
+            CROPS.paddedBox(object, photo.width(), photo.height())
+                    .ifPresent(box -> crops.add(CROPS.encode(photo.image(), box)));
         }
         if (crops.isEmpty()) {
             crops.add(query);

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /** The detector service's {@code POST /v1/detect}; its address is {@code quarkus.rest-client.detector.url}. */
@@ -20,7 +21,8 @@ public interface DetectorClient {
     }
 
     record DetectResponse(int width, int height, List<Detection> detections) {
-        public record Detection(String label, float score, Box box) {
+        /** {@code cropBox} and {@code crop} (base64 JPEG) only for the detections whose crops were asked for. */
+        public record Detection(String label, float score, Box box, Box cropBox, String crop) {
         }
 
         public record Box(int x1, int y1, int x2, int y2) {
@@ -30,5 +32,5 @@ public interface DetectorClient {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    Uni<DetectResponse> detect(DetectRequest request);
+    Uni<DetectResponse> detect(@QueryParam("crops") int crops, DetectRequest request);
 }

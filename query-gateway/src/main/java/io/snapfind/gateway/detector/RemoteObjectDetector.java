@@ -1,7 +1,9 @@
 package io.snapfind.gateway.detector;
 
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -32,11 +34,17 @@ public class RemoteObjectDetector implements ObjectDetector {
     @Timeout(value = 3, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 50)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
-    public Uni<Detections> detect(byte[] image) {
-        return client.detect(new DetectorClient.DetectRequest(Base64.getEncoder().encodeToString(image)))
-                .map(response -> new Detections(response.width(), response.height(), response.detections().stream()
-                        .map(d -> new DetectedObject(d.label(), d.score(),
-                                new Region(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2())))
-                        .toList()));
+    public Uni<Detections> detect(byte[] image, int crops) {
+        return client.detect(crops, new DetectorClient.DetectRequest(Base64.getEncoder().encodeToString(image)))
+                .map(response -> {
+                    List<DetectedObject> objects = new ArrayList<>();
+                    List<byte[]> cropBytes = new ArrayList<>();
+                    for (DetectorClient.DetectResponse.Detection d : response.detections()) {
+                        objects.add(new DetectedObject(d.label(), d.score(),
+                                new Region(d.box().x1(), d.box().y1(), d.box().x2(), d.box().y2())));
+                        cropBytes.add(d.crop() == null ? null : Base64.getDecoder().decode(d.crop()));
+                    }
+                    return new Detections(response.width(), response.height(), objects, cropBytes);
+                });
     }
 }

@@ -6,7 +6,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.stream.IntStream;
 
 import io.smallrye.mutiny.Uni;
 import io.snapfind.imaging.DecodedImage;
@@ -44,41 +46,58 @@ public class SearchService {
 
     public Uni<SearchResult> search(SearchQuery query) {
         PhaseTimes times = new PhaseTimes();
-        Uni<DecodedImage> photo = Uni.createFrom().item(() -> decode(query.image())).runSubscriptionOn(pixelWork);
         if (query.mode() == SearchMode.WHOLE) {
-            return photo.flatMap(decoded -> embedAndSearch(query, decoded, Regions.whole(decoded), times));
+            return decoded(query).flatMap(photo -> embedAndSearch(query, photo.width(), photo.height(),
+                    Regions.whole(photo.width(), photo.height(), null), List.of(query.image()), times));
         }
-        // The detector decodes the photo itself, so the gateway's own decoding (for cropping) runs meanwhile.
-        Uni<Regions> detected = times.detect(detector.detect(query.image()))
-                .map(detections -> {
-                    List<DetectedObject> objects = detections.objects().stream()
-                            .sorted(Comparator.comparingDouble(DetectedObject::score).reversed())
-                            .limit(MAX_OBJECTS)
-                            .toList();
-                    return new Regions(objects, objects, null);
-                })
-                .onFailure().recoverWithItem(failure -> new Regions(List.of(), List.of(),
-                        "detector unavailable, searched with the whole image: " + failure.getMessage()));
-        return Uni.combine().all().unis(photo, detected).asTuple()
-                .flatMap(both -> {
-                    DecodedImage decoded = both.getItem1();
-                    Regions regions = both.getItem2();
-                    return embedAndSearch(query, decoded,
-                            regions.queries().isEmpty() ? regions.withWholeImage(decoded) : regions, times);
-                });
+        return times.detect(detector.detect(query.image(), MAX_OBJECTS))
+                .onItemOrFailure().transformToUni((detections, failure) -> failure == null
+                        ? searchObjects(query, detections, times)
+                        : decoded(query).flatMap(photo -> embedAndSearch(query, photo.width(), photo.height(),
+                                Regions.whole(photo.width(), photo.height(),
+                                        "detector unavailable, searched with the whole image: " + failure.getMessage()),
+                                List.of(query.image()), times)));
     }
 
-    private Uni<SearchResult> embedAndSearch(SearchQuery query, DecodedImage photo, Regions regions, PhaseTimes times) {
+    /**
+     * One query per detected object (the best {@link #MAX_OBJECTS}), or the whole photo when there is none. The
+     * detector cuts the crops from the photo it decoded anyway; the gateway decodes the photo only to cut crops the
+     * detector did not return.
+     */
+    private Uni<SearchResult> searchObjects(SearchQuery query, Detections detections, PhaseTimes times) {
+        List<Integer> best = IntStream.range(0, detections.objects().size()).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> detections.objects().get(i).score()).reversed())
+                .limit(MAX_OBJECTS)
+                .toList();
+        if (best.isEmpty()) {
+            return embedAndSearch(query, detections.width(), detections.height(),
+                    Regions.whole(detections.width(), detections.height(), null), List.of(query.image()), times);
+        }
+        List<DetectedObject> objects = best.stream().map(detections.objects()::get).toList();
+        Regions regions = new Regions(objects, objects, null);
+        List<byte[]> cut = best.stream().map(detections.crops()::get).toList();
+        if (cut.stream().allMatch(Objects::nonNull)) {
+            return embedAndSearch(query, detections.width(), detections.height(), regions, cut, times);
+        }
+        return decoded(query).flatMap(photo -> embedAndSearch(query, photo.width(), photo.height(), regions,
+                crops(photo, objects), times));
+    }
+
+    private Uni<DecodedImage> decoded(SearchQuery query) {
+        return Uni.createFrom().item(() -> decode(query.image())).runSubscriptionOn(pixelWork);
+    }
+
+    private Uni<SearchResult> embedAndSearch(SearchQuery query, int width, int height, Regions regions,
+            List<byte[]> crops, PhaseTimes times) {
         int limit = query.groupByProduct() ? query.k() * CANDIDATES_PER_HIT : query.k();
-        return Uni.createFrom().item(() -> crops(query.image(), photo, regions.queries())).runSubscriptionOn(pixelWork)
-                .flatMap(crops -> times.embed(embedder.embed(crops)))
+        return times.embed(embedder.embed(crops))
                 .flatMap(embedded -> times.search(index.nearest(embedded.vectors(), limit, query.category()))
                         .map(found -> {
                             List<ObjectMatches> results = new ArrayList<>();
                             for (int i = 0; i < regions.queries().size(); i++) {
                                 results.add(rank(query, regions.queries().get(i), found.get(i)));
                             }
-                            return new SearchResult(photo.width(), photo.height(), query.mode(), embedded.modelId(),
+                            return new SearchResult(width, height, query.mode(), embedded.modelId(),
                                     regions.detected(), results, regions.degraded(), times.total());
                         }));
     }
@@ -112,14 +131,11 @@ public class SearchService {
         }
     }
 
-    private static List<byte[]> crops(byte[] original, DecodedImage photo, List<DetectedObject> regions) {
-        List<byte[]> crops = new ArrayList<>(regions.size());
-        for (DetectedObject region : regions) {
-            if (region.label().equals(DetectedObject.WHOLE_IMAGE)) {
-                crops.add(original);
-                continue;
-            }
-            Region box = region.box().padded(CROP_MARGIN, photo.width(), photo.height());
+    /** The crops of the objects, cut by the gateway the way the detector cuts them (padded, JPEG). */
+    private static List<byte[]> crops(DecodedImage photo, List<DetectedObject> objects) {
+        List<byte[]> crops = new ArrayList<>(objects.size());
+        for (DetectedObject object : objects) {
+            Region box = object.box().padded(CROP_MARGIN, photo.width(), photo.height());
             BufferedImage crop = photo.image().getSubimage(box.x1(), box.y1(), box.width(), box.height());
             crops.add(JpegEncoder.encode(crop, 0.9f));
         }
@@ -129,17 +145,10 @@ public class SearchService {
     /** What was detected, which regions are searched, and why the search was simplified, if it was. */
     private record Regions(List<DetectedObject> detected, List<DetectedObject> queries, String degraded) {
 
-        static Regions whole(DecodedImage photo) {
-            return new Regions(List.of(), List.of(wholeImage(photo)), null);
-        }
-
-        /** Nothing detected (or no detector): the whole photo is the one query. */
-        Regions withWholeImage(DecodedImage photo) {
-            return new Regions(detected, List.of(wholeImage(photo)), degraded);
-        }
-
-        private static DetectedObject wholeImage(DecodedImage photo) {
-            return new DetectedObject(DetectedObject.WHOLE_IMAGE, 1f, Region.whole(photo.width(), photo.height()));
+        /** The whole photo as the one query: nothing detected, no detection wanted, or no detector. */
+        static Regions whole(int width, int height, String degraded) {
+            return new Regions(List.of(), List.of(new DetectedObject(DetectedObject.WHOLE_IMAGE, 1f,
+                    Region.whole(width, height))), degraded);
         }
     }
 

@@ -60,7 +60,7 @@ class SearchServiceTest {
 
     @Test
     void objectsModeQueriesEachDetectedObject() {
-        ObjectDetector twoObjects = image -> Uni.createFrom().item(new Detections(200, 100, List.of(
+        ObjectDetector twoObjects = (image, crops) -> Uni.createFrom().item(new Detections(200, 100, List.of(
                 new DetectedObject("chair", 0.7f, new Region(10, 10, 60, 90)),
                 new DetectedObject("couch", 0.9f, new Region(80, 20, 190, 95)))));
         SearchResult result = search(twoObjects, new SearchQuery(PHOTO, 10, Optional.empty(), -1f, SearchMode.OBJECTS, true));
@@ -68,6 +68,36 @@ class SearchServiceTest {
         assertEquals(List.of("couch", "chair"), result.results().stream().map(r -> r.query().label()).toList(),
                 "objects ranked by detector score");
         assertEquals(2, result.detected().size());
+    }
+
+    @Test
+    void usesTheDetectorsCropsWithoutDecodingThePhoto() {
+        byte[] chairCrop = { 1, 2, 3 };
+        byte[] couchCrop = { 4, 5, 6 };
+        List<byte[]> embedded = new ArrayList<>();
+        CropEmbedder recording = jpegs -> {
+            embedded.addAll(jpegs);
+            return embedder.embed(jpegs);
+        };
+        ObjectDetector cutting = (image, crops) -> Uni.createFrom().item(new Detections(200, 100, List.of(
+                new DetectedObject("chair", 0.7f, new Region(10, 10, 60, 90)),
+                new DetectedObject("couch", 0.9f, new Region(80, 20, 190, 95))), List.of(chairCrop, couchCrop)));
+        byte[] undecodable = "not an image: the gateway must not need to decode it".getBytes();
+        SearchResult result = new SearchService(cutting, recording, index, new ImageDecoder(ImageLimits.DEFAULT),
+                Runnable::run).search(new SearchQuery(undecodable, 10, Optional.empty(), -1f, SearchMode.OBJECTS, true))
+                .await().indefinitely();
+        assertEquals(List.of(couchCrop, chairCrop), embedded, "the detector's crops, best object first");
+        assertEquals(200, result.width());
+        assertEquals(List.of("couch", "chair"), result.results().stream().map(r -> r.query().label()).toList());
+    }
+
+    @Test
+    void searchesTheWholePhotoWhenNothingIsDetected() {
+        ObjectDetector nothing = (image, crops) -> Uni.createFrom().item(new Detections(200, 100, List.of()));
+        SearchResult result = search(nothing, new SearchQuery(PHOTO, 10, Optional.empty(), -1f, SearchMode.OBJECTS, true));
+        assertEquals(DetectedObject.WHOLE_IMAGE, result.results().get(0).query().label());
+        assertEquals(new Region(0, 0, 200, 100), result.results().get(0).query().box());
+        assertNull(result.degraded());
     }
 
     @Test
@@ -84,7 +114,7 @@ class SearchServiceTest {
     }
 
     private static ObjectDetector detectorFailing() {
-        return image -> Uni.createFrom().failure(new IllegalStateException("connection refused"));
+        return (image, crops) -> Uni.createFrom().failure(new IllegalStateException("connection refused"));
     }
 
     private static Hit hit(String productId, float score) {

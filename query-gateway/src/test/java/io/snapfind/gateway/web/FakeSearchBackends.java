@@ -34,7 +34,7 @@ public final class FakeSearchBackends implements QuarkusTestProfile {
     @ApplicationScoped
     public static class Detector implements ObjectDetector {
         @Override
-        public Uni<Detections> detect(byte[] image) {
+        public Uni<Detections> detect(byte[] image, int crops) {
             return Uni.createFrom().item(new Detections(0, 0, List.of(
                     new DetectedObject("chair", 0.92f, new Region(40, 60, 200, 300)),
                     new DetectedObject("couch", 0.81f, new Region(220, 120, 480, 330)))));
