@@ -10,7 +10,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.snapfind.harness.ProjectPaths;
 import picocli.CommandLine;
@@ -23,11 +22,15 @@ import picocli.CommandLine.Option;
  * or {@code down}; stopping stops every child.
  */
 @Command(name = "snapfind", mixinStandardHelpOptions = true, subcommands = { Launcher.Up.class, Launcher.Down.class,
-        Launcher.Status.class }, description = "Run Snapfind locally on embedded defaults.")
+        Launcher.Status.class, Launcher.ReindexCommand.class }, description = "Run Snapfind locally on embedded defaults.")
 public final class Launcher {
 
     static final String PID_FILE = "launcher.pid";
     static final String READY_FILE = "ready";
+    /** A re-index request for the running 'up' (properties: model, minCoverage, timeout). */
+    static final String REINDEX_REQUEST = "reindex.request";
+    /** What the running 'up' reports about the re-index, one line each; the last starts with done: or failed:. */
+    static final String REINDEX_LOG = "reindex.log";
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Launcher()).execute(args));
@@ -84,8 +87,43 @@ public final class Launcher {
             say("  ingest API key           in " + runDir.resolve("api-key"));
             say("  logs                     " + runDir.resolve("logs"));
             say("Stop with Ctrl-C or ./snapfind down");
-            new CountDownLatch(1).await();
-            return 0;
+            while (true) {
+                serveReindexRequest(runDir);
+                Thread.sleep(1000);
+            }
+        }
+
+        /** Runs a re-index asked for by './snapfind reindex', here, where the system's processes are owned. */
+        private void serveReindexRequest(Path runDir) throws IOException {
+            Path request = runDir.resolve(REINDEX_REQUEST);
+            if (!Files.exists(request)) {
+                return;
+            }
+            java.util.Properties asked = new java.util.Properties();
+            try (var in = Files.newInputStream(request)) {
+                asked.load(in);
+            }
+            Files.delete(request);
+            Path log = runDir.resolve(REINDEX_LOG);
+            java.util.function.Consumer<String> report = line -> {
+                say("re-index: " + line);
+                try {
+                    Files.writeString(log, line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    System.err.println("snapfind: cannot write " + log + ": " + e.getMessage());
+                }
+            };
+            try {
+                Reindex.Result result = new Reindex(system, report).run(asked.getProperty("model"),
+                        Double.parseDouble(asked.getProperty("minCoverage", "1.0")),
+                        Duration.parse(asked.getProperty("timeout", "PT30M")));
+                report.accept(String.format("done: alias moved from %s (%d rows) to %s (%d rows); the embedder runs "
+                        + "%s; drop the old collection with DELETE /v1/admin/collections/%s when no longer needed",
+                        result.from(), result.fromRows(), result.to(), result.toRows(), result.model(), result.from()));
+            } catch (Exception e) {
+                report.accept("failed: " + e.getMessage());
+            }
         }
 
         private void stop(Path runDir) {
@@ -143,6 +181,58 @@ public final class Launcher {
             }
             say("snapfind stopped (" + (children.size() + 1) + " processes)");
             return 0;
+        }
+    }
+
+    @Command(name = "reindex", description = "Re-index the running system with another embedding model: replay the "
+            + "catalog through a second detector and an embedder with the new model into a new collection, then swap "
+            + "the alias once it has caught up and switch the embedder. The old collection is kept.")
+    static final class ReindexCommand extends RunDirOption implements Callable<Integer> {
+
+        @Option(names = "--model", required = true, description = "Model id from the embedder's catalogue")
+        String model;
+
+        @Option(names = "--min-coverage", defaultValue = "1.0",
+                description = "Rows the new collection needs, as a fraction of the active one's, before the swap")
+        double minCoverage;
+
+        @Option(names = "--timeout", defaultValue = "PT30M", description = "Give up after this long")
+        Duration timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            Path runDir = runDir();
+            if (!Files.exists(runDir.resolve(READY_FILE))) {
+                say("snapfind is not up and ready: start it with ./snapfind up first");
+                return 1;
+            }
+            Path log = runDir.resolve(REINDEX_LOG);
+            Files.deleteIfExists(log);
+            Path request = runDir.resolve(REINDEX_REQUEST + ".tmp");
+            Files.writeString(request, "model=" + model + "\nminCoverage=" + minCoverage + "\ntimeout=" + timeout + "\n");
+            Files.move(request, runDir.resolve(REINDEX_REQUEST), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            long deadline = System.nanoTime() + timeout.plusMinutes(1).toNanos();
+            int printed = 0;
+            while (System.nanoTime() < deadline) {
+                List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+                for (; printed < lines.size(); printed++) {
+                    String line = lines.get(printed);
+                    say(line);
+                    if (line.startsWith("done:")) {
+                        return 0;
+                    }
+                    if (line.startsWith("failed:")) {
+                        return 1;
+                    }
+                }
+                if (!Files.exists(runDir.resolve(READY_FILE))) {
+                    say("snapfind stopped during the re-index");
+                    return 1;
+                }
+                Thread.sleep(500);
+            }
+            say("no answer from the running snapfind within " + timeout);
+            return 1;
         }
     }
 

@@ -5,13 +5,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import io.snapfind.harness.ChildProcess;
@@ -42,8 +45,13 @@ public final class LocalSystem implements AutoCloseable {
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final Map<String, ChildProcess> running = new LinkedHashMap<>();
+    private List<String> settings = List.of();
     private Map<String, String> environment;
+    private Path root;
+    private Path runDir;
     private Path logs;
+    private String modelsSetting;
+    private String adminKey;
     private KafkaBroker kafka;
     private MilvusLite milvus;
 
@@ -70,15 +78,18 @@ public final class LocalSystem implements AutoCloseable {
 
     private void boot(Path root, Path assets, Path runDir, Ports ports, String apiKey, List<String> settings,
             Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
+        this.root = root;
+        this.runDir = runDir;
         logs = runDir.resolve("logs");
         Files.createDirectories(logs);
-        String models = "snapfind.%s.models-dir=" + assets.resolve("models");
+        modelsSetting = "snapfind.%s.models-dir=" + assets.resolve("models");
+        List<String> embedderSettings = new ArrayList<>(List.of(String.format(modelsSetting, "embedder")));
+        activeModel(runDir).ifPresent(model -> embedderSettings.add(EMBEDDER_MODEL + "=" + model));
         for (ServiceSpec service : List.of(
                 new ServiceSpec("query-gateway", "query-gateway", ports.gateway(), "512m", List.of()),
                 new ServiceSpec("detector-service", "detector-service", ports.gateway() + 1, "1g",
-                        List.of(String.format(models, "detector"))),
-                new ServiceSpec("embedder-service", "embedder-service", ports.gateway() + 2, "1g",
-                        List.of(String.format(models, "embedder"))),
+                        List.of(String.format(modelsSetting, "detector"))),
+                new ServiceSpec("embedder-service", "embedder-service", ports.gateway() + 2, "1g", embedderSettings),
                 new ServiceSpec("indexer-service", "indexer-service", ports.gateway() + 3, "512m", List.of()))) {
             if (!Files.isRegularFile(service.jar(root))) {
                 throw new IllegalStateException(service.jar(root) + " is missing: build with ./mvnw -DskipTests package");
@@ -98,23 +109,16 @@ public final class LocalSystem implements AutoCloseable {
         milvus = MilvusLite.start(runDir.resolve("milvus"), ports.milvus(), logs.resolve("milvus-lite.log"), readyTimeout);
         started.add(milvus);
 
-        environment = Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "SNAPFIND_GATEWAY_API_KEY", apiKey);
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        adminKey = HexFormat.of().formatHex(random);
+        environment = Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "SNAPFIND_GATEWAY_API_KEY", apiKey,
+                "SNAPFIND_INDEXER_ADMIN_KEY", adminKey);
+        this.settings = List.copyOf(settings);
         Map<ServiceSpec, ChildProcess> processes = new LinkedHashMap<>();
         for (ServiceSpec service : services.values()) {
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + service.heap(),
-                    "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
-                    "-Dquarkus.http.port=" + service.port(),
-                    "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                    "-Dsnapfind.milvus.uri=" + milvus.uri(),
-                    "-Dquarkus.rest-client.detector.url=" + serviceUrl("detector-service"),
-                    "-Dquarkus.rest-client.embedder.url=" + serviceUrl("embedder-service"),
-                    "-Dquarkus.rest-client.indexer.url=" + serviceUrl("indexer-service")));
-            service.settings().forEach(setting -> command.add("-D" + setting));
-            settings.forEach(setting -> command.add("-D" + setting));
-            command.addAll(List.of("-jar", service.jar(root).toString()));
             progress.accept(service.name() + " on " + service.url() + " ...");
-            commands.put(service.name(), command);
+            commands.put(service.name(), command(service));
             processes.put(service, launch(service.name()));
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -123,6 +127,88 @@ public final class LocalSystem implements AutoCloseable {
             progress.accept(entry.getKey().name() + " ready");
         }
     }
+
+    private List<String> command(ServiceSpec service) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + service.heap(),
+                "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
+                "-Dquarkus.http.port=" + service.port(),
+                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dsnapfind.milvus.uri=" + milvus.uri(),
+                "-Dquarkus.rest-client.detector.url=" + serviceUrl("detector-service"),
+                "-Dquarkus.rest-client.embedder.url=" + serviceUrl("embedder-service"),
+                "-Dquarkus.rest-client.indexer.url=" + serviceUrl("indexer-service")));
+        service.settings().forEach(setting -> command.add("-D" + setting));
+        settings.forEach(setting -> command.add("-D" + setting));
+        command.addAll(List.of("-jar", service.jar(root).toString()));
+        return command;
+    }
+
+    /**
+     * Starts one more instance of a service's module under its own name and a free port, with extra settings
+     * (e.g. its own consumer group), and waits until it is ready. {@link #close()} stops it with the rest.
+     */
+    public String addService(String name, String module, List<String> extraSettings, Duration readyTimeout)
+            throws InterruptedException {
+        if (services.containsKey(name)) {
+            throw new IllegalStateException("a service named " + name + " is already running");
+        }
+        String models = module.startsWith("detector") ? "detector" : module.startsWith("embedder") ? "embedder" : null;
+        List<String> serviceSettings = new ArrayList<>();
+        if (models != null) {
+            serviceSettings.add(String.format(modelsSetting, models));
+        }
+        serviceSettings.addAll(extraSettings);
+        ServiceSpec service = new ServiceSpec(name, module, FreePort.find(), "1g", serviceSettings);
+        services.put(name, service);
+        commands.put(name, command(service));
+        awaitReady(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), service, launch(name),
+                System.nanoTime(), readyTimeout);
+        return service.url();
+    }
+
+    /** Stops a service started by {@link #addService} and forgets it. */
+    public void removeService(String name) {
+        stopService(name);
+        services.remove(name);
+        commands.remove(name);
+    }
+
+    /** Restarts a service with settings added to (or replacing, by key) the ones it had, and waits until ready. */
+    public void restartService(String name, List<String> changedSettings, Duration readyTimeout)
+            throws InterruptedException {
+        ServiceSpec service = services.get(name);
+        List<String> merged = new ArrayList<>(service.settings());
+        for (String setting : changedSettings) {
+            String key = setting.substring(0, setting.indexOf('=') + 1);
+            merged.removeIf(existing -> existing.startsWith(key));
+            merged.add(setting);
+        }
+        ServiceSpec changed = new ServiceSpec(service.name(), service.module(), service.port(), service.heap(), merged);
+        stopService(name);
+        services.put(name, changed);
+        commands.put(name, command(changed));
+        startService(name, readyTimeout);
+    }
+
+    /** The key of the indexer's admin API, random per start. */
+    public String adminKey() {
+        return adminKey;
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** The embedding model a re-index made active in this run directory, if any; it survives restarts. */
+    static Optional<String> activeModel(Path runDir) throws IOException {
+        Path file = runDir.resolve(ACTIVE_MODEL_FILE);
+        return Files.exists(file) ? Optional.of(Files.readString(file).trim()).filter(m -> !m.isEmpty())
+                : Optional.empty();
+    }
+
+    static final String ACTIVE_MODEL_FILE = "embedder-model";
+    static final String EMBEDDER_MODEL = "snapfind.embedder.model";
 
     /** Stops one service, as an outage or a benchmark of the other stages would. */
     public void stopService(String name) {

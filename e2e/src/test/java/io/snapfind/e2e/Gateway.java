@@ -49,6 +49,29 @@ final class Gateway {
         return response.statusCode() == 200 && JSON.readTree(response.body()).path("indexed").asBoolean();
     }
 
+    /** Deletes a product; returns once the broker has the event. */
+    void delete(String productId) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/products/" + productId))
+                .header("X-API-Key", apiKey).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("delete of " + productId + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** The gateway's view of a product: indexed, rows, modelId, collection. */
+    JsonNode status(String productId) throws IOException, InterruptedException {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url + "/v1/products/" + productId))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** Searches with a photo sent as raw bytes, whatever the answer. */
+    HttpResponse<String> trySearch(Path photo, String query) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url + "/v1/search?" + query))
+                .header("Content-Type", "application/octet-stream")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofFile(photo)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Searches with a photo sent as raw bytes. */
     JsonNode search(Path photo, String query) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/search?" + query))

@@ -107,7 +107,7 @@ class IkeaSearchIT {
         assertTrue(found.contains("chair"), "a chair in the room finds a chair first: " + found);
     }
 
-    private static String productId(LabelledImage product) {
+    static String productId(LabelledImage product) {
         return product.label().replace(' ', '-') + "-" + product.path().getFileName().toString().replaceAll("\\.[^.]+$", "");
     }
 

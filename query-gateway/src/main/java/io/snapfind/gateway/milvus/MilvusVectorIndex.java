@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.exception.MilvusClientException;
+import io.milvus.v2.service.collection.request.DescribeCollectionReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.BaseVector;
 import io.milvus.v2.service.vector.request.data.FloatVec;
@@ -19,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.snapfind.gateway.config.GatewayConfig;
 import io.snapfind.gateway.search.Hit;
+import io.snapfind.gateway.search.ModelMismatchException;
 import io.snapfind.gateway.search.Region;
 import io.snapfind.gateway.search.VectorIndex;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +35,14 @@ public class MilvusVectorIndex implements VectorIndex {
     static final List<String> OUTPUT_FIELDS = List.of("productId", "category", "title", "metadata", "imageId", "label",
             "box");
 
+    /** The collection property in which the indexer records the model of a collection's vectors. */
+    static final String MODEL_ID_PROPERTY = "snapfind.model-id";
+    private static final long MODEL_CACHE_NANOS = 5_000_000_000L;
+
+    private record ActiveModel(String modelId, long checkedAt) {
+    }
+
+    private volatile ActiveModel activeModel;
     private final MilvusConnection milvus;
     private final GatewayConfig config;
 
@@ -42,12 +52,42 @@ public class MilvusVectorIndex implements VectorIndex {
     }
 
     @Override
-    public Uni<List<List<Hit>>> nearest(List<float[]> vectors, int limit, Optional<String> category) {
-        return Uni.createFrom().item(() -> search(vectors, limit, category))
+    public Uni<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit, Optional<String> category) {
+        return Uni.createFrom().item(() -> search(modelId, vectors, limit, category))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private List<List<Hit>> search(List<float[]> vectors, int limit, Optional<String> category) {
+    /**
+     * The model whose vectors the alias serves, from the collection property the indexer sets; {@code null} when
+     * the alias does not exist yet or the collection has no such property. Cached for a few seconds, and re-read at
+     * once when a query's model differs (the alias may just have moved).
+     */
+    String activeModel(boolean fresh) {
+        ActiveModel known = activeModel;
+        if (!fresh && known != null && System.nanoTime() - known.checkedAt() < MODEL_CACHE_NANOS) {
+            return known.modelId();
+        }
+        String modelId;
+        try {
+            Map<String, String> properties = milvus.client().describeCollection(DescribeCollectionReq.builder()
+                    .collectionName(config.collectionAlias()).build()).getProperties();
+            modelId = properties == null ? null : properties.get(MODEL_ID_PROPERTY);
+        } catch (MilvusClientException e) {
+            if (!isMissing(e)) {
+                throw e;
+            }
+            modelId = null;
+        }
+        // Not cached while unknown: the indexer creates the alias with the first vectors.
+        activeModel = modelId == null ? null : new ActiveModel(modelId, System.nanoTime());
+        return modelId;
+    }
+
+    private List<List<Hit>> search(String modelId, List<float[]> vectors, int limit, Optional<String> category) {
+        String served = activeModel(false);
+        if (served != null && !served.equals(modelId) && (served = activeModel(true)) != null && !served.equals(modelId)) {
+            throw new ModelMismatchException(modelId, served);
+        }
         List<BaseVector> data = vectors.stream().<BaseVector>map(FloatVec::new).toList();
         SearchReq.SearchReqBuilder request = SearchReq.builder()
                 .collectionName(config.collectionAlias())
@@ -61,7 +101,7 @@ public class MilvusVectorIndex implements VectorIndex {
         try {
             response = milvus.client().search(request.build());
         } catch (MilvusClientException e) {
-            if (String.valueOf(e.getMessage()).contains("not found")) {
+            if (isMissing(e)) {
                 // Nothing indexed yet: the indexer creates the collection and the alias with the first vectors.
                 return vectors.stream().<List<Hit>>map(v -> List.of()).toList();
             }
@@ -72,6 +112,12 @@ public class MilvusVectorIndex implements VectorIndex {
             results.add(perQuery.stream().map(MilvusVectorIndex::hit).toList());
         }
         return results;
+    }
+
+    /** Milvus says "not found" for a missing alias in a search and "does not exist" when describing it. */
+    private static boolean isMissing(MilvusClientException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("not found") || message.contains("does not exist");
     }
 
     static Hit hit(SearchResp.SearchResult result) {

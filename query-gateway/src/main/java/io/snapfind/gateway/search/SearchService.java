@@ -91,7 +91,7 @@ public class SearchService {
             List<byte[]> crops, PhaseTimes times) {
         int limit = query.groupByProduct() ? query.k() * CANDIDATES_PER_HIT : query.k();
         return times.embed(embedder.embed(crops))
-                .flatMap(embedded -> times.search(index.nearest(embedded.vectors(), limit, query.category()))
+                .flatMap(embedded -> times.search(index.nearest(embedded.modelId(), embedded.vectors(), limit, query.category()))
                         .map(found -> {
                             List<ObjectMatches> results = new ArrayList<>();
                             for (int i = 0; i < regions.queries().size(); i++) {

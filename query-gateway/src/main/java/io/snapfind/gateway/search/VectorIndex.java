@@ -7,5 +7,10 @@ import io.smallrye.mutiny.Uni;
 
 /** Nearest indexed crops for each query vector, best first (the Milvus alias). */
 public interface VectorIndex {
-    Uni<List<List<Hit>>> nearest(List<float[]> vectors, int limit, Optional<String> category);
+
+    /**
+     * Searches with vectors of model {@code modelId}; fails with {@link ModelMismatchException} when the index holds
+     * another model's vectors, whose scores would mean nothing.
+     */
+    Uni<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit, Optional<String> category);
 }

@@ -28,7 +28,7 @@ class SearchServiceTest {
         return Uni.createFrom().item(new CropEmbedder.Embeddings("test-model",
                 jpegs.stream().map(j -> new float[] { 1, 0 }).toList()));
     };
-    private final VectorIndex index = (vectors, limit, category) -> Uni.createFrom().item(vectors.stream()
+    private final VectorIndex index = (model, vectors, limit, category) -> Uni.createFrom().item(vectors.stream()
             .map(v -> List.of(hit("sofa-1", 0.91f), hit("sofa-1", 0.88f), hit("sofa-2", 0.80f), hit("lamp-9", 0.30f)))
             .toList());
 

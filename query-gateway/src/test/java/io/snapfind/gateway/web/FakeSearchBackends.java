@@ -56,7 +56,7 @@ public final class FakeSearchBackends implements QuarkusTestProfile {
     @ApplicationScoped
     public static class Index implements VectorIndex {
         @Override
-        public Uni<List<List<Hit>>> nearest(List<float[]> vectors, int limit, Optional<String> category) {
+        public Uni<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit, Optional<String> category) {
             List<Hit> hits = List.of(
                     new Hit("chair-1", "chair", "Oak chair", 0.93f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
                     new Hit("chair-2", "chair", "Pine chair", 0.87f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
