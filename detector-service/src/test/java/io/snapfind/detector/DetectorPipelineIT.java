@@ -224,8 +224,7 @@ class DetectorPipelineIT {
 
     @Test
     void returnsTheCropsOfTheBestDetectionsWhenAsked() throws Exception {
-        JsonPath body = given().contentType("application/json")
-                .body(Map.of("image", Base64.getEncoder().encodeToString(TestImages.roomScene())))
+        JsonPath body = given().contentType("application/octet-stream").body(TestImages.roomScene())
                 .when().post("/v1/detect?crops=2")
                 .then().statusCode(200).extract().jsonPath();
         List<Map<String, Object>> detections = body.getList("detections");
@@ -258,6 +257,8 @@ class DetectorPipelineIT {
                 413, "too-many-pixels");
         assertProblem(given().multiPart("image", "half.jpg", TestImages.truncatedJpeg(), "image/jpeg"), 422, "corrupt");
         assertProblem(given().multiPart("image", "empty.jpg", new byte[0], "image/jpeg"), 422, "empty");
+        assertProblem(given().contentType("application/octet-stream").body(TestImages.text()), 415, "not-an-image");
+        assertProblem(given().contentType("application/octet-stream").body(new byte[0]), 422, "empty");
         assertProblem(given().contentType("application/json").body(Map.of("image", "!!not base64!!")), 400,
                 "invalid-base64");
         assertProblem(given().contentType("application/json").body(Map.of("other", "x")), 400, "missing-image");

@@ -112,6 +112,26 @@ public class DetectResource {
     }
 
     @POST
+    @Consumes({ MediaType.APPLICATION_OCTET_STREAM, "image/*" })
+    @Blocking
+    @Operation(summary = "Detect COCO objects in an image sent as the raw request body (the cheapest form: no base64)")
+    @APIResponses({
+            @APIResponse(responseCode = "200", description = "Detections, best first, boxes in original pixels"),
+            @APIResponse(responseCode = "400", description = "Invalid crops",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
+            @APIResponse(responseCode = "413", description = "Too many bytes or pixels",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
+            @APIResponse(responseCode = "415", description = "Not a supported image",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)),
+            @APIResponse(responseCode = "422", description = "Empty or corrupt image",
+                    content = @Content(mediaType = ProblemMappers.PROBLEM_JSON)) })
+    public DetectResponse detectRaw(byte[] image, @Parameter(description = CROPS_PARAMETER)
+            @QueryParam("crops") @DefaultValue("0") int crops) throws ImageRejected {
+        checkCrops(crops);
+        return detect(image == null ? new byte[0] : image, crops);
+    }
+
+    @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     @Operation(summary = "Detect COCO objects in a base64-encoded image: {\"image\": \"<base64>\"}")

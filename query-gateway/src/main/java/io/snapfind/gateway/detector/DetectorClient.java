@@ -17,9 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/v1/detect")
 public interface DetectorClient {
 
-    record DetectRequest(String image) {
-    }
-
     record DetectResponse(int width, int height, List<Detection> detections) {
         /** {@code cropBox} and {@code crop} (base64 JPEG) only for the detections whose crops were asked for. */
         public record Detection(String label, float score, Box box, Box cropBox, String crop) {
@@ -30,7 +27,7 @@ public interface DetectorClient {
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     @Produces(MediaType.APPLICATION_JSON)
-    Uni<DetectResponse> detect(@QueryParam("crops") int crops, DetectRequest request);
+    Uni<DetectResponse> detect(@QueryParam("crops") int crops, byte[] image);
 }

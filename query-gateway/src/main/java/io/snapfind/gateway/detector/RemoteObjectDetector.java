@@ -35,7 +35,7 @@ public class RemoteObjectDetector implements ObjectDetector {
     @Retry(maxRetries = 1, delay = 50)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
     public Uni<Detections> detect(byte[] image, int crops) {
-        return client.detect(crops, new DetectorClient.DetectRequest(Base64.getEncoder().encodeToString(image)))
+        return client.detect(crops, image)
                 .map(response -> {
                     List<DetectedObject> objects = new ArrayList<>();
                     List<byte[]> cropBytes = new ArrayList<>();
