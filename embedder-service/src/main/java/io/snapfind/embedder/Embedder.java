@@ -99,7 +99,7 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
 
     @Override
     public int dimension() {
-        return spec.dimension();
+        return spec.vectorDimension();
     }
 
     /** Images being decoded, queued or inferred right now. */

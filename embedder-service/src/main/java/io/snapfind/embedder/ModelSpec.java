@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 
+import io.snapfind.embedder.model.ProjectionHead;
+
 /**
  * One entry of the model catalogue: which ONNX file to run, how to turn an image into its input tensor and which
  * output tensor is the embedding. Validated on construction so a bad catalogue entry fails at start-up, by name.
@@ -20,9 +22,11 @@ import java.util.Objects;
  * @param mean           per-channel mean subtracted from pixel values scaled to [0,1], in {@code channelOrder}
  * @param std            per-channel standard deviation the result is divided by, in {@code channelOrder}
  * @param channelOrder   order of the three colour planes in the tensor
+ * @param head           the projection head applied to the L2-normalised output, or {@code null} for none; it
+ *                       must take {@code dimension} features, and the vectors are then of its output dimension
  */
 public record ModelSpec(String id, Path file, String inputName, String outputName, int dimension, int inputSize,
-        int resizeShorter, float[] mean, float[] std, ChannelOrder channelOrder) {
+        int resizeShorter, float[] mean, float[] std, ChannelOrder channelOrder, ProjectionHead head) {
 
     public enum ChannelOrder { RGB, BGR }
 
@@ -41,8 +45,23 @@ public record ModelSpec(String id, Path file, String inputName, String outputNam
             require(s > 0, where + "std values must be positive, got " + Arrays.toString(std));
         }
         Objects.requireNonNull(channelOrder, where + "channel order is required");
+        if (head != null) {
+            require(head.inputDimension() == dimension, where + "the projection head " + head.source() + " takes "
+                    + head.inputDimension() + "-d features but output '" + outputName + "' is " + dimension + "-d");
+        }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /** A spec without a projection head: the vectors are the model's output itself. */
+    public ModelSpec(String id, Path file, String inputName, String outputName, int dimension, int inputSize,
+            int resizeShorter, float[] mean, float[] std, ChannelOrder channelOrder) {
+        this(id, file, inputName, outputName, dimension, inputSize, resizeShorter, mean, std, channelOrder, null);
+    }
+
+    /** Length of the vectors this model produces: the head's output dimension, else the model's output's. */
+    public int vectorDimension() {
+        return head == null ? dimension : head.outputDimension();
     }
 
     /** Floats in one preprocessed image: 3 × inputSize × inputSize. */

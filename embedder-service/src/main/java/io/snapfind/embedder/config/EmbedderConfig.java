@@ -59,6 +59,12 @@ public interface EmbedderConfig {
 
         @WithDefault("RGB")
         ModelSpec.ChannelOrder channelOrder();
+
+        /**
+         * A projection head file (io.snapfind.embedder.model.ProjectionHead) inside {@link #modelsDir()} or an
+         * absolute path, applied to the L2-normalised output; the vectors then have the head's output dimension.
+         */
+        Optional<String> head();
     }
 
     interface Batch {

@@ -35,8 +35,7 @@ public class EmbedderRuntime {
     private final int maxImagesPerRequest;
 
     EmbedderRuntime(EmbedderConfig config, EmbedderMetrics metrics) {
-        ModelCatalog catalog = new ModelCatalog(ModelCatalog.location(config.modelsDir()), entries(config));
-        ModelSpec spec = catalog.spec(config.model());
+        ModelSpec spec = selectedSpec(config);
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = config.inference().workers() > 0 ? config.inference().workers() : cores;
         int preprocessThreads = config.preprocess().threads() > 0 ? config.preprocess().threads() : cores;
@@ -53,17 +52,26 @@ public class EmbedderRuntime {
                         preprocessThreads, config.preprocess().maxInFlight()),
                 metrics, metrics);
         metrics.watch(embedder);
-        LOG.infof("Embedding model '%s' (%s, output %s, %d-d) on %s: %d inference workers × %d intra-op threads, "
+        LOG.infof("Embedding model '%s' (%s, output %s, %d-d%s) on %s: %d inference workers × %d intra-op threads, "
                 + "batches of up to %d, %d preprocessing threads", spec.id(), spec.file().getFileName(),
-                spec.outputName(), spec.dimension(), model.device(), workers, config.inference().intraOpThreads(),
-                config.batch().maxSize(), preprocessThreads);
+                spec.outputName(), spec.dimension(),
+                spec.head() == null ? "" : ", projection head " + spec.head().source() + " → "
+                        + spec.vectorDimension() + "-d vectors",
+                model.device(), workers, config.inference().intraOpThreads(), config.batch().maxSize(),
+                preprocessThreads);
+    }
+
+    /** The configured model's spec, its file and projection head checked: the first step of start-up. */
+    static ModelSpec selectedSpec(EmbedderConfig config) {
+        return new ModelCatalog(ModelCatalog.location(config.modelsDir()), entries(config)).spec(config.model());
     }
 
     static Map<String, ModelCatalog.Entry> entries(EmbedderConfig config) {
         Map<String, ModelCatalog.Entry> entries = new LinkedHashMap<>();
         config.models().forEach((id, model) -> entries.put(id, new ModelCatalog.Entry(model.file(),
                 model.input().orElse(null), model.output(), model.dimension(), model.inputSize(), model.resize(),
-                floats(model.mean()), floats(model.std()), model.channelOrder())));
+                floats(model.mean()), floats(model.std()), model.channelOrder(),
+                model.head().orElse(null))));
         return entries;
     }
 

@@ -1,5 +1,7 @@
 package io.snapfind.embedder.health;
 
+import java.nio.file.Path;
+
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -22,11 +24,15 @@ public class ModelReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         ModelSpec spec = runtime.model().spec();
-        return HealthCheckResponse.named("embedder-model")
+        var response = HealthCheckResponse.named("embedder-model")
                 .up()
                 .withData("model", spec.id())
                 .withData("file", spec.file().getFileName().toString())
-                .withData("dimension", spec.dimension())
+                .withData("dimension", spec.vectorDimension());
+        if (spec.head() != null) {
+            response.withData("head", Path.of(spec.head().source()).getFileName().toString());
+        }
+        return response
                 .withData("device", runtime.model().device())
                 .withData("queued", runtime.embedder().queued())
                 .build();

@@ -16,9 +16,18 @@ import io.snapfind.embedder.ModelSpec;
  */
 public final class ModelCatalog {
 
-    /** One catalogue entry as configured; {@code file} is relative to the models location unless absolute. */
+    /**
+     * One catalogue entry as configured; {@code file} and {@code head} (a {@link ProjectionHead} file, or
+     * {@code null} for none) are relative to the models location unless absolute.
+     */
     public record Entry(String file, String input, String output, int dimension, int inputSize, int resize,
-            float[] mean, float[] std, ModelSpec.ChannelOrder channelOrder) {
+            float[] mean, float[] std, ModelSpec.ChannelOrder channelOrder, String head) {
+
+        /** An entry without a projection head. */
+        public Entry(String file, String input, String output, int dimension, int inputSize, int resize,
+                float[] mean, float[] std, ModelSpec.ChannelOrder channelOrder) {
+            this(file, input, output, dimension, inputSize, resize, mean, std, channelOrder, null);
+        }
     }
 
     private static final Pattern URL_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
@@ -61,7 +70,10 @@ public final class ModelCatalog {
         return entries.keySet();
     }
 
-    /** The spec of model {@code id}, its file checked to exist and be readable. */
+    /**
+     * The spec of model {@code id}, its file checked to exist and be readable and its projection head, if any,
+     * loaded and checked to fit the model's output dimension.
+     */
     public ModelSpec spec(String id) {
         Entry entry = entries.get(id);
         if (entry == null) {
@@ -78,9 +90,20 @@ public final class ModelCatalog {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new ModelLoadException("Model file " + file + " of model '" + id + "' is not a readable file");
         }
+        ProjectionHead head = null;
+        String headFile = blankToNull(entry.head());
+        if (headFile != null) {
+            Path headPath = location.resolve(headFile).normalize();
+            try {
+                head = ProjectionHead.load(headPath);
+            } catch (ModelLoadException e) {
+                throw new ModelLoadException(e.getMessage() + " (projection head of model '" + id + "', models "
+                        + "location " + location + ")", e);
+            }
+        }
         try {
             return new ModelSpec(id, file, blankToNull(entry.input()), entry.output(), entry.dimension(),
-                    entry.inputSize(), entry.resize(), entry.mean(), entry.std(), entry.channelOrder());
+                    entry.inputSize(), entry.resize(), entry.mean(), entry.std(), entry.channelOrder(), head);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ModelLoadException("Catalogue entry of model '" + id + "' is invalid: " + e.getMessage(), e);
         }

@@ -26,7 +26,8 @@ import io.snapfind.embedder.Vectors;
 
 /**
  * An image embedding model run by DJL's ONNX Runtime engine. A batch is one NCHW tensor built from preprocessed
- * images; the configured output tensor is read by name, split per image and L2-normalised. Loading runs a warm-up
+ * images; the configured output tensor is read by name, split per image and L2-normalised, then passed through the
+ * spec's projection head when it has one (which L2-normalises again). Loading runs a warm-up
  * batch of two images, so a corrupt file, a wrong output name or dimension, or a model whose batch size is fixed
  * fails at start-up with the file's name. The model is thread-safe; each {@link Session} (one DJL predictor) is
  * used by one thread at a time.
@@ -238,7 +239,8 @@ public final class OnnxImageModel implements AutoCloseable {
                 System.arraycopy(flat, i * spec.dimension(), vector, 0, spec.dimension());
                 // An all-zero output stays zero; the embedder refuses it rather than index a meaningless vector.
                 Vectors.normalize(vector);
-                vectors[i] = vector;
+                // Here, where every batch's vectors are made, so REST, Kafka and any batch size all get the head.
+                vectors[i] = spec.head() == null ? vector : spec.head().apply(vector);
             }
             return vectors;
         }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.snapfind.embedder.ModelSpec;
+import io.snapfind.embedder.TestHeads;
 import io.snapfind.embedder.TestModels;
 
 class ModelCatalogTest {
@@ -56,5 +57,41 @@ class ModelCatalogTest {
         var error = assertThrows(ModelLoadException.class,
                 () -> new ModelCatalog(dir, Map.of("m", zeroStd)).spec("m"));
         assertTrue(error.getMessage().contains("'m'") && error.getMessage().contains("std"), error.getMessage());
+    }
+
+    @Test
+    void aHeadIsLoadedFromTheModelsLocationAndSetsTheVectorDimension(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("m.onnx"), "x");
+        TestHeads.random(1, 4, 3).write(dir.resolve("heads/m.head"));
+        ModelSpec spec = new ModelCatalog(dir, Map.of("m", headed("m.onnx", 4, "heads/m.head"))).spec("m");
+        assertEquals(4, spec.dimension());
+        assertEquals(3, spec.vectorDimension());
+        assertEquals(dir.resolve("heads/m.head").toString(), spec.head().source());
+    }
+
+    @Test
+    void aMissingHeadFileIsNamed(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("m.onnx"), "x");
+        var error = assertThrows(ModelLoadException.class,
+                () -> new ModelCatalog(dir, Map.of("m", headed("m.onnx", 4, "absent.head"))).spec("m"));
+        assertTrue(error.getMessage().contains(dir.resolve("absent.head").toString())
+                && error.getMessage().contains("does not exist") && error.getMessage().contains("'m'"),
+                error.getMessage());
+    }
+
+    @Test
+    void aHeadForAnotherDimensionIsRefused(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("m.onnx"), "x");
+        Path head = dir.resolve("wide.head");
+        TestHeads.random(1, 8, 3).write(head);
+        var error = assertThrows(ModelLoadException.class,
+                () -> new ModelCatalog(dir, Map.of("m", headed("m.onnx", 4, head.toString()))).spec("m"));
+        assertTrue(error.getMessage().contains(head.toString()) && error.getMessage().contains("takes 8-d")
+                && error.getMessage().contains("is 4-d"), error.getMessage());
+    }
+
+    private static ModelCatalog.Entry headed(String file, int dimension, String head) {
+        return new ModelCatalog.Entry(file, null, "o", dimension, 224, 256, new float[] { 0.5f, 0.5f, 0.5f },
+                new float[] { 0.2f, 0.2f, 0.2f }, ModelSpec.ChannelOrder.RGB, head);
     }
 }
