@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -36,9 +34,6 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false);
     }
 
-    /** Package of the JDK's built-in readers, the only JPEG reader that decodes straight into INT_RGB. */
-    private static final String JDK_READERS = "com.sun.imageio.plugins.";
-
     private final ImageLimits limits;
 
     public ImageDecoder(ImageLimits limits) {
@@ -51,22 +46,8 @@ public final class ImageDecoder {
 
     public DecodedImage decode(byte[] bytes) throws ImageRejected {
         ImageFormat format = check(bytes);
-        int orientation = format == ImageFormat.JPEG ? exifOrientation(bytes) : 1;
-        if (orientation == 1 && format == ImageFormat.JPEG) {
-            try {
-                BufferedImage decoded = read(bytes, true);
-                if (decoded.getType() == BufferedImage.TYPE_INT_RGB) {
-                    return new DecodedImage(decoded, format);
-                }
-                return new DecodedImage(toUprightRgb(decoded, orientation), format);
-            } catch (ImageRejected e) {
-                if (e.reason() != Reason.CORRUPT) {
-                    throw e;
-                }
-                // TwelveMonkeys' reader tolerates some damage the JDK's refuses (bad ICC profiles): let it judge.
-            }
-        }
-        return new DecodedImage(toUprightRgb(read(bytes, false), orientation), format);
+        BufferedImage decoded = read(bytes);
+        return new DecodedImage(toUprightRgb(decoded, format == ImageFormat.JPEG ? exifOrientation(bytes) : 1), format);
     }
 
     /** The size and type checks alone: what a caller can refuse without decoding. */
@@ -82,29 +63,13 @@ public final class ImageDecoder {
                 "the content is not a JPEG, PNG, GIF, BMP or WebP image (unrecognised leading bytes)"));
     }
 
-    /**
-     * Reads the pixels. With {@code straightToRgb} an upright colour JPEG is decoded by the JDK's own reader straight
-     * into {@code TYPE_INT_RGB}, which saves the copy onto an RGB canvas (a quarter of the decoding time of a
-     * 500×500 photo); every other image goes through the first reader ImageIO offers (TwelveMonkeys for JPEG, which
-     * also handles CMYK and broken metadata) and is copied.
-     */
-    private BufferedImage read(byte[] bytes, boolean straightToRgb) throws ImageRejected {
+    private BufferedImage read(byte[] bytes) throws ImageRejected {
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
                 throw new ImageRejected(Reason.UNSUPPORTED_FORMAT, "no decoder for this image format is installed");
             }
             ImageReader reader = readers.next();
-            if (straightToRgb) {
-                while (readers.hasNext() && !reader.getClass().getName().startsWith(JDK_READERS)) {
-                    reader.dispose();
-                    reader = readers.next();
-                }
-                if (!reader.getClass().getName().startsWith(JDK_READERS)) {
-                    reader.dispose();
-                    return read(bytes, false);
-                }
-            }
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             try {
@@ -118,15 +83,7 @@ public final class ImageDecoder {
                     throw new ImageRejected(Reason.TOO_MANY_PIXELS, "the image declares " + width + "×" + height
                             + " pixels, more than the limit of " + limits.maxPixels());
                 }
-                ImageReadParam param = reader.getDefaultReadParam();
-                if (straightToRgb) {
-                    ImageTypeSpecifier rgb = rgbType(reader);
-                    if (rgb == null) {
-                        return read(bytes, false);
-                    }
-                    param.setDestinationType(rgb);
-                }
-                BufferedImage image = reader.read(0, param);
+                BufferedImage image = reader.read(0);
                 for (String warning : warnings) {
                     // The JDK's JPEG reader fills a truncated image with grey and only warns.
                     if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
@@ -140,21 +97,6 @@ public final class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             throw new ImageRejected(Reason.CORRUPT, "the image cannot be decoded: " + e.getMessage(), e);
         }
-    }
-
-    /** The reader's INT_RGB destination type, or null when it has none for this image (grayscale, CMYK). */
-    private static ImageTypeSpecifier rgbType(ImageReader reader) {
-        try {
-            for (Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0); types.hasNext();) {
-                ImageTypeSpecifier type = types.next();
-                if (type.getBufferedImageType() == BufferedImage.TYPE_INT_RGB) {
-                    return type;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // The JDK reader refuses colour spaces it cannot convert (CMYK, YCCK): the general path handles them.
-        }
-        return null;
     }
 
     /** EXIF orientation 1..8 of a JPEG, 1 (upright) when absent or unreadable. */

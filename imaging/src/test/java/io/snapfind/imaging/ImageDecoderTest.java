@@ -41,22 +41,6 @@ class ImageDecoderTest {
     }
 
     @Test
-    void uprightJpegsDecodedStraightToRgbHaveTheSamePixelsAsTheGeneralPath() throws Exception {
-        String[] photos = { "photos/dog.jpg", "photos/street.jpg", "datasets/ikea-interior/images/chair/001.530.69.jpg",
-                "datasets/grocery-store/dataset/val/Fruit/Apple/Golden-Delicious/Golden-Delicious_001.jpg" };
-        for (String photo : photos) {
-            byte[] bytes = Files.readAllBytes(ProjectPaths.asset(photo));
-            BufferedImage viaCanvas = ImageDecoder.toUprightRgb(ImageIO.read(ProjectPaths.asset(photo).toFile()), 1);
-            BufferedImage decoded = decoder.decode(bytes).image();
-            assertEquals(BufferedImage.TYPE_INT_RGB, decoded.getType(), photo);
-            int w = decoded.getWidth();
-            int h = decoded.getHeight();
-            assertTrue(Arrays.equals(viaCanvas.getRGB(0, 0, w, h, null, 0, w), decoded.getRGB(0, 0, w, h, null, 0, w)),
-                    photo + ": pixels differ from ImageIO.read drawn on an RGB canvas");
-        }
-    }
-
-    @Test
     void pngNamedJpgIsDecodedAsPng() throws Exception {
         DecodedImage clock = decoder.decode(Files.readAllBytes(ProjectPaths.asset("datasets/ikea-interior/images/clock/img54.jpg")));
         assertEquals(ImageFormat.PNG, clock.format());
