@@ -33,11 +33,7 @@ public final class LocalSystem implements AutoCloseable {
     /** Where the system listens; the detector, embedder and indexer take the three ports after the gateway's. */
     public record Ports(int kafka, int milvus, int gateway) {
         public static Ports free() {
-            int gateway = FreePort.find();
-            while (FreePort.isTaken(gateway + 1) || FreePort.isTaken(gateway + 2) || FreePort.isTaken(gateway + 3)) {
-                gateway = FreePort.find();
-            }
-            return new Ports(FreePort.find(), FreePort.find(), gateway);
+            return new Ports(FreePort.find(), FreePort.find(), FreePort.findBlock(4));
         }
     }
 

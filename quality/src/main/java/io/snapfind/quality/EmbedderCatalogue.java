@@ -1,0 +1,129 @@
+package io.snapfind.quality;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import io.snapfind.embedder.ModelSpec;
+import io.snapfind.embedder.model.ModelCatalog;
+
+/**
+ * The embedder's model catalogue, read from the {@code application.properties} that the embedder-service jar carries
+ * ({@code snapfind.embedder.models.<id>.<setting>}), so the evaluation and the service know the same models by the
+ * same ids and settings. Defaults are the ones {@code EmbedderConfig.Model} declares.
+ */
+public final class EmbedderCatalogue {
+
+    static final String PREFIX = "snapfind.embedder.models.";
+
+    private static final float[] IMAGENET_MEAN = { 0.485f, 0.456f, 0.406f };
+    private static final float[] IMAGENET_STD = { 0.229f, 0.224f, 0.225f };
+
+    /**
+     * Parameters each catalogue model's vector depends on, as published for its architecture (quantisation does not
+     * change the count): torchvision's MobileNetV2 has 3,504,872 parameters, of which the 1280 → 1000 classifier holds
+     * 1,281,000, so the 1280-d pooled features depend on 2,223,872; ResNet50 v1 has 25,557,032.
+     */
+    private static final Map<String, Long> PUBLISHED_PARAMETERS = Map.of(
+            "mobilenetv2", 2_223_872L,
+            "mobilenetv2-logits", 3_504_872L,
+            "resnet50", 25_557_032L);
+
+    /** YOLOv8n (Ultralytics), run once per image in the crop modes. */
+    public static final long YOLOV8N_PARAMETERS = 3_151_904L;
+
+    private EmbedderCatalogue() {
+    }
+
+    /** The catalogue with its files looked up in {@code modelsDir}. */
+    public static ModelCatalog load(Path modelsDir) {
+        return new ModelCatalog(modelsDir.toAbsolutePath().normalize(), entries(embedderProperties()));
+    }
+
+    /** The published parameter count of catalogue model {@code id}, when known. */
+    public static OptionalLong publishedParameters(String id) {
+        Long count = PUBLISHED_PARAMETERS.get(id);
+        return count == null ? OptionalLong.empty() : OptionalLong.of(count);
+    }
+
+    /**
+     * The embedder's configuration file. Several jars on the classpath hold an {@code application.properties} (the
+     * detector's too); the embedder's is the one that declares models.
+     */
+    static Properties embedderProperties() {
+        try {
+            Enumeration<URL> resources = EmbedderCatalogue.class.getClassLoader().getResources("application.properties");
+            while (resources.hasMoreElements()) {
+                URL url = resources.nextElement();
+                Properties properties = new Properties();
+                try (InputStream in = url.openStream()) {
+                    properties.load(in);
+                }
+                if (properties.stringPropertyNames().stream().anyMatch(key -> key.startsWith(PREFIX))) {
+                    return properties;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the embedder's application.properties", e);
+        }
+        throw new IllegalStateException("No application.properties with " + PREFIX + "* settings on the classpath: "
+                + "is the embedder-service jar on it?");
+    }
+
+    /** The catalogue entries declared in {@code properties}, by id. */
+    static Map<String, ModelCatalog.Entry> entries(Properties properties) {
+        Map<String, Map<String, String>> byId = new TreeMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (!key.startsWith(PREFIX)) {
+                continue;
+            }
+            String rest = key.substring(PREFIX.length());
+            int dot = rest.indexOf('.');
+            if (dot <= 0) {
+                continue;
+            }
+            byId.computeIfAbsent(rest.substring(0, dot), id -> new LinkedHashMap<>())
+                    .put(rest.substring(dot + 1), properties.getProperty(key).trim());
+        }
+        Map<String, ModelCatalog.Entry> entries = new LinkedHashMap<>();
+        byId.forEach((id, settings) -> entries.put(id, entry(id, settings)));
+        return entries;
+    }
+
+    private static ModelCatalog.Entry entry(String id, Map<String, String> settings) {
+        try {
+            return new ModelCatalog.Entry(settings.get("file"), settings.get("input"), settings.get("output"),
+                    Integer.parseInt(settings.getOrDefault("dimension", "0")),
+                    Integer.parseInt(settings.getOrDefault("input-size", "224")),
+                    Integer.parseInt(settings.getOrDefault("resize", "256")),
+                    floats(settings.get("mean"), IMAGENET_MEAN), floats(settings.get("std"), IMAGENET_STD),
+                    ModelSpec.ChannelOrder.valueOf(settings.getOrDefault("channel-order", "RGB")
+                            .toUpperCase(Locale.ROOT)),
+                    settings.get("head"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Catalogue entry '" + id + "' of the embedder is invalid: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static float[] floats(String value, float[] fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback.clone();
+        }
+        String[] parts = value.split(",");
+        float[] numbers = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            numbers[i] = Float.parseFloat(parts[i].trim());
+        }
+        return numbers;
+    }
+}

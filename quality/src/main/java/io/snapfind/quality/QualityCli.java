@@ -1,0 +1,347 @@
+package io.snapfind.quality;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import io.snapfind.embedder.model.ModelCatalog;
+import io.snapfind.evaluation.GroceryStore;
+import io.snapfind.evaluation.RankFusion;
+import io.snapfind.harness.ProjectPaths;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code snapfind-quality}: retrieval quality of the embedder's models on a labelled image set. {@code eval} runs
+ * one configuration, {@code compare} every model × metric × views combination and the rank fusions. Run through
+ * {@code quality/eval.sh}.
+ */
+@Command(name = "snapfind-quality", mixinStandardHelpOptions = true, version = "snapfind-quality 0.1",
+        subcommands = { QualityCli.Eval.class, QualityCli.Compare.class, CommandLine.HelpCommand.class },
+        description = "Retrieval quality of Snapfind's embedding models on a labelled image set: top-1/top-5 accuracy, "
+                + "precision@5, mAP@10, per-class figures and query latency, with exact in-memory search.")
+public final class QualityCli implements Runnable {
+
+    static {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    /** The seed of the hold-out split of folder-per-class sets (IKEA), shared with the regression test. */
+    static final long HOLD_OUT_SEED = 20261123L;
+
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new QualityCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        // A wrong option value, a missing file or an unusable model is the user's to fix: say what, not where.
+        commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    || e instanceof io.snapfind.embedder.model.ModelLoadException
+                    || e instanceof java.io.UncheckedIOException) {
+                line.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(commandLine.execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    enum SetKind { GROCERY, IKEA, FOLDERS, GALLERY_QUERIES }
+
+    /** Which labelled set, and how it is split. */
+    static final class SetOptions {
+        @Option(names = "--set", defaultValue = "grocery", description = "grocery (iconic gallery, natural-photo "
+                + "queries), ikea or folders (one folder-per-class directory, split by hold-out), gallery-queries "
+                + "(two folder-per-class directories). Default: ${DEFAULT-VALUE}.")
+        String set;
+
+        @Option(names = "--grocery-dir", description = "Grocery Store 'dataset' folder (classes.csv). Default: the "
+                + "assets' datasets/grocery-store/dataset.")
+        Path groceryDir;
+
+        @Option(names = "--grocery-list", defaultValue = "val.txt",
+                description = "list file of the natural photos. Default: ${DEFAULT-VALUE}.")
+        String groceryList;
+
+        @Option(names = "--grocery-queries", defaultValue = "evaluation", description = "evaluation (the documented "
+                + "split's evaluation half, never used to train a head), training or all. Default: ${DEFAULT-VALUE}.")
+        String groceryQueries;
+
+        @Option(names = "--images", description = "folder-per-class image directory for --set ikea/folders. "
+                + "Default for ikea: the assets' datasets/ikea-interior/images.")
+        Path images;
+
+        @Option(names = "--skip", split = ",", description = "class folders to leave out. Default for ikea: "
+                + "room_scenes.")
+        List<String> skip;
+
+        @Option(names = "--query-fraction", defaultValue = "0.2",
+                description = "share of each class held out as queries. Default: ${DEFAULT-VALUE}.")
+        double queryFraction;
+
+        @Option(names = "--min-per-class", defaultValue = "5",
+                description = "classes with fewer images are dropped. Default: ${DEFAULT-VALUE}.")
+        int minPerClass;
+
+        @Option(names = "--seed", description = "seed of the hold-out split. Default: " + HOLD_OUT_SEED + ".")
+        Long seed;
+
+        @Option(names = "--gallery", description = "gallery directory (a folder per class) for --set gallery-queries.")
+        Path gallery;
+
+        @Option(names = "--queries", description = "query directory (a folder per class) for --set gallery-queries.")
+        Path queries;
+
+        @Option(names = "--queries-per-class", description = "use at most this many queries per class (a quick "
+                + "subset).")
+        Integer queriesPerClass;
+
+        EvalSet load() {
+            SetKind kind;
+            try {
+                kind = SetKind.valueOf(set.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown --set '" + set + "': use grocery, ikea, folders or "
+                        + "gallery-queries");
+            }
+            long splitSeed = seed == null ? HOLD_OUT_SEED : seed;
+            EvalSet loaded = switch (kind) {
+                case GROCERY -> EvalSet.grocery(groceryDir != null ? groceryDir
+                        : ProjectPaths.requireAssets().resolve("datasets/grocery-store/dataset"), groceryList,
+                        EvalSet.GroceryQueries.valueOf(groceryQueries.trim().toUpperCase(Locale.ROOT)));
+                case IKEA -> EvalSet.heldOut("ikea", images != null ? images
+                        : ProjectPaths.requireAssets().resolve("datasets/ikea-interior/images"),
+                        skip != null ? Set.copyOf(skip) : Set.of("room_scenes"), queryFraction, minPerClass, splitSeed);
+                case FOLDERS -> EvalSet.heldOut(name(images), require(images, "--images"),
+                        skip != null ? Set.copyOf(skip) : Set.of(), queryFraction, minPerClass, splitSeed);
+                case GALLERY_QUERIES -> EvalSet.galleryAndQueries(name(gallery), require(gallery, "--gallery"),
+                        require(queries, "--queries"));
+            };
+            return queriesPerClass == null ? loaded : loaded.limitQueriesPerClass(queriesPerClass);
+        }
+
+        private static Path require(Path path, String option) {
+            if (path == null) {
+                throw new IllegalArgumentException(option + " is required for --set " + "folders/gallery-queries");
+            }
+            return path;
+        }
+
+        private static String name(Path path) {
+            return path == null ? "images" : path.toAbsolutePath().normalize().getFileName().toString();
+        }
+    }
+
+    /** Models, runtime and report settings shared by both commands. */
+    static final class RunOptions {
+        @Option(names = "--models-dir", description = "folder of the ONNX models. Default: the assets' models/.")
+        Path modelsDir;
+
+        @Option(names = "--head", description = "projection head file (io.snapfind.embedder.model.ProjectionHead) "
+                + "for the '<model>+head' sources.")
+        Path head;
+
+        @Option(names = "--rrf-k", defaultValue = "" + RankFusion.DEFAULT_K,
+                description = "reciprocal rank fusion constant k. Default: ${DEFAULT-VALUE}.")
+        int rrfK;
+
+        @Option(names = "--detector", defaultValue = "yolov8n",
+                description = "detector for the crop modes: yolov8n or yolox-nano. Default: ${DEFAULT-VALUE}.")
+        String detector;
+
+        @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads per "
+                + "inference; 0 = ONNX Runtime's default (all cores). Default: ${DEFAULT-VALUE}.")
+        int threads;
+
+        @Option(names = "--out", defaultValue = "target/quality-report",
+                description = "report directory. Default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @Option(names = "--projector-out", description = "where the TensorBoard projector export goes. Default: "
+                + "<--out>/projector.")
+        Path projectorOut;
+
+        @Option(names = "--examples", defaultValue = "5",
+                description = "example query rows in examples.png. Default: ${DEFAULT-VALUE}.")
+        int examples;
+
+        @Option(names = "--no-projector", description = "skip the TensorBoard projector export.")
+        boolean noProjector;
+
+        @Option(names = "--no-progress", description = "no progress bar on stderr.")
+        boolean noProgress;
+
+        QualityRun.Settings settings() {
+            return new QualityRun.Settings(modelsDir(), threads, detector, head, rrfK, !noProgress);
+        }
+
+        Path modelsDir() {
+            return modelsDir != null ? modelsDir : ProjectPaths.requireAssets().resolve("models");
+        }
+    }
+
+    static int execute(SetOptions setOptions, RunOptions runOptions, List<Configuration> configurations,
+            List<String> commandLine) throws Exception {
+        EvalSet set = setOptions.load();
+        QualityRun.Result result = QualityRun.run(set, configurations, runOptions.settings(), System.out);
+        Report report = new Report(result, commandLine);
+        report.print(System.out);
+        Path projector = runOptions.noProjector ? null
+                : runOptions.projectorOut != null ? runOptions.projectorOut : runOptions.out.resolve("projector");
+        Path markdown = report.write(runOptions.out, runOptions.examples, projector);
+        System.out.println();
+        System.out.println("Report: " + markdown.toAbsolutePath());
+        return 0;
+    }
+
+    static List<ModelRef> refs(List<String> values) {
+        return values.stream().map(ModelRef::parse).toList();
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Evaluate one configuration: a model (or a rank fusion of several), a metric and the views.")
+    static final class Eval implements Callable<Integer> {
+        @Mixin
+        SetOptions set = new SetOptions();
+
+        @Mixin
+        RunOptions run = new RunOptions();
+
+        @Option(names = "--model", defaultValue = "mobilenetv2", description = "catalogue model id, or "
+                + "<id>+head with --head. Default: ${DEFAULT-VALUE}.")
+        String model;
+
+        @Option(names = "--fuse", split = ",", description = "fuse the rankings of these models (ids or "
+                + "<id>+head) by reciprocal rank fusion instead of --model, e.g. mobilenetv2,mobilenetv2-logits.")
+        List<String> fuse;
+
+        @Option(names = "--metric", defaultValue = "cosine",
+                description = "cosine or euclidean (on the raw output). Default: ${DEFAULT-VALUE}.")
+        String metric;
+
+        @Option(names = "--mode", defaultValue = "whole",
+                description = "whole, crops, crops+whole or indexed (the query photo whole against the gallery's "
+                        + "crops and whole images, as deployed). Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            List<ModelRef> members = fuse != null && !fuse.isEmpty() ? refs(fuse) : List.of(ModelRef.parse(model));
+            Configuration configuration = new Configuration(members, Metric.parse(metric), Mode.parse(mode));
+            return execute(set, run, List.of(configuration), commandLine(spec));
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true, description = "Compare every model × metric × "
+            + "views combination, and rank fusions of the models, on one set; print a table and write the report.")
+    static final class Compare implements Callable<Integer> {
+        @Mixin
+        SetOptions set = new SetOptions();
+
+        @Mixin
+        RunOptions run = new RunOptions();
+
+        @Option(names = "--models", split = ",", description = "models to compare (ids or <id>+head). Default: "
+                + "every model of the embedder's catalogue, plus <--head-model>+head when --head is given.")
+        List<String> models;
+
+        @Option(names = "--head-model", defaultValue = "mobilenetv2",
+                description = "the model --head was trained on. Default: ${DEFAULT-VALUE}.")
+        String headModel;
+
+        @Option(names = "--metrics", split = ",", defaultValue = "cosine,euclidean",
+                description = "Default: ${DEFAULT-VALUE}.")
+        List<String> metrics;
+
+        @Option(names = "--modes", split = ",", defaultValue = "whole,crops,crops+whole,indexed",
+                description = "Default: ${DEFAULT-VALUE}.")
+        List<String> modes;
+
+        @Option(names = "--fuse", description = "a fusion to add, e.g. mobilenetv2,mobilenetv2-logits "
+                + "(repeatable). Default: every combination of two or more of the models.")
+        List<String> fuse;
+
+        @Option(names = "--no-fusion", description = "compare single models only.")
+        boolean noFusion;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            List<ModelRef> refs;
+            if (models != null && !models.isEmpty()) {
+                refs = refs(models);
+            } else {
+                ModelCatalog catalog = EmbedderCatalogue.load(run.modelsDir());
+                List<ModelRef> all = new ArrayList<>();
+                catalog.ids().forEach(id -> all.add(new ModelRef(id, false)));
+                if (run.head != null) {
+                    all.add(new ModelRef(headModel, true));
+                }
+                refs = all;
+            }
+            List<List<ModelRef>> fusions = new ArrayList<>();
+            if (!noFusion) {
+                if (fuse != null && !fuse.isEmpty()) {
+                    fuse.forEach(f -> fusions.add(refs(Arrays.asList(f.split(",")))));
+                } else {
+                    fusions.addAll(combinations(refs));
+                }
+            }
+            List<Configuration> configurations = new ArrayList<>();
+            for (String metricName : metrics) {
+                Metric metric = Metric.parse(metricName);
+                for (String modeName : modes) {
+                    Mode mode = Mode.parse(modeName);
+                    refs.forEach(ref -> configurations.add(new Configuration(List.of(ref), metric, mode)));
+                    fusions.forEach(members -> configurations.add(new Configuration(members, metric, mode)));
+                }
+            }
+            return execute(set, run, configurations, commandLine(spec));
+        }
+
+        /** Every subset of two or more, smallest first. */
+        static List<List<ModelRef>> combinations(List<ModelRef> refs) {
+            List<List<ModelRef>> subsets = new ArrayList<>();
+            int n = refs.size();
+            for (int size = 2; size <= n; size++) {
+                for (int mask = 0; mask < (1 << n); mask++) {
+                    if (Integer.bitCount(mask) == size) {
+                        List<ModelRef> subset = new ArrayList<>();
+                        for (int i = 0; i < n; i++) {
+                            if ((mask & (1 << i)) != 0) {
+                                subset.add(refs.get(i));
+                            }
+                        }
+                        subsets.add(subset);
+                    }
+                }
+            }
+            return subsets;
+        }
+    }
+
+    private static List<String> commandLine(CommandLine.Model.CommandSpec spec) {
+        List<String> words = new ArrayList<>();
+        words.add(spec.name());
+        words.addAll(spec.commandLine().getParseResult().originalArgs().stream()
+                .dropWhile(arg -> arg.equals(spec.name())).toList());
+        return words;
+    }
+}
