@@ -3,13 +3,17 @@ package io.snapfind.deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 import io.snapfind.harness.ProjectPaths;
 import picocli.CommandLine;
@@ -99,17 +103,17 @@ public final class Launcher {
             if (!Files.exists(request)) {
                 return;
             }
-            java.util.Properties asked = new java.util.Properties();
+            Properties asked = new Properties();
             try (var in = Files.newInputStream(request)) {
                 asked.load(in);
             }
             Files.delete(request);
             Path log = runDir.resolve(REINDEX_LOG);
-            java.util.function.Consumer<String> report = line -> {
+            Consumer<String> report = line -> {
                 say("re-index: " + line);
                 try {
-                    Files.writeString(log, line + "\n", java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.APPEND);
+                    Files.writeString(log, line + "\n", StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
                 } catch (IOException e) {
                     System.err.println("snapfind: cannot write " + log + ": " + e.getMessage());
                 }
@@ -210,7 +214,7 @@ public final class Launcher {
             Files.deleteIfExists(log);
             Path request = runDir.resolve(REINDEX_REQUEST + ".tmp");
             Files.writeString(request, "model=" + model + "\nminCoverage=" + minCoverage + "\ntimeout=" + timeout + "\n");
-            Files.move(request, runDir.resolve(REINDEX_REQUEST), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(request, runDir.resolve(REINDEX_REQUEST), StandardCopyOption.ATOMIC_MOVE);
             long deadline = System.nanoTime() + timeout.plusMinutes(1).toNanos();
             int printed = 0;
             while (System.nanoTime() < deadline) {

@@ -1,6 +1,7 @@
 package io.snapfind.deploy;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -163,7 +165,7 @@ public final class Reindex {
     }
 
     private static byte[] probeJpeg() throws IOException {
-        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
         ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "jpg", jpeg);
         return jpeg.toByteArray();
     }
@@ -189,7 +191,7 @@ public final class Reindex {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading consumer lag", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("cannot read consumer lag: " + e.getCause().getMessage(), e);
         }
     }
