@@ -9,6 +9,7 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.ClientWebApplicationException;
 
 import io.smallrye.mutiny.Uni;
 import io.snapfind.gateway.search.DetectedObject;
@@ -19,7 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Calls the detector service. Detection has no side effects, so one retry is safe; the circuit breaker stops calling
- * a detector that keeps failing, and the search degrades to the whole image meanwhile.
+ * a detector that keeps failing, and the search degrades to the whole image meanwhile. A 4xx answer is about the
+ * photo, not the detector: it is neither retried nor counted (the gateway's own decoding then explains the error).
  */
 @ApplicationScoped
 public class RemoteObjectDetector implements ObjectDetector {
@@ -32,10 +34,14 @@ public class RemoteObjectDetector implements ObjectDetector {
 
     @Override
     @Timeout(value = 3, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 1, delay = 50)
-    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 1, delay = 50, abortOn = DetectorRefusedImage.class)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
+            skipOn = DetectorRefusedImage.class)
     public Uni<Detections> detect(byte[] image, int crops) {
         return client.detect(crops, image)
+                .onFailure(RemoteObjectDetector::isRefusal)
+                .transform(failure -> new DetectorRefusedImage(
+                        ((ClientWebApplicationException) failure).getResponse().getStatus(), failure))
                 .map(response -> {
                     List<DetectedObject> objects = new ArrayList<>();
                     List<byte[]> cropBytes = new ArrayList<>();
@@ -46,5 +52,9 @@ public class RemoteObjectDetector implements ObjectDetector {
                     }
                     return new Detections(response.width(), response.height(), objects, cropBytes);
                 });
+    }
+
+    private static boolean isRefusal(Throwable failure) {
+        return failure instanceof ClientWebApplicationException e && e.getResponse().getStatus() < 500;
     }
 }
