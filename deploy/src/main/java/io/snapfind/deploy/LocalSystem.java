@@ -46,7 +46,6 @@ public final class LocalSystem implements AutoCloseable {
     private Path root;
     private Path runDir;
     private Path logs;
-    private String modelsSetting;
     private String adminKey;
     private KafkaBroker kafka;
     private MilvusLite milvus;
@@ -78,7 +77,7 @@ public final class LocalSystem implements AutoCloseable {
         this.runDir = runDir;
         logs = runDir.resolve("logs");
         Files.createDirectories(logs);
-        modelsSetting = "snapfind.%s.models-dir=" + assets.resolve("models");
+        String modelsSetting = "snapfind.%s.models-dir=" + assets.resolve("models");
         List<String> embedderSettings = new ArrayList<>(List.of(String.format(modelsSetting, "embedder")));
         activeModel(runDir).ifPresent(model -> embedderSettings.add(EMBEDDER_MODEL + "=" + model));
         for (ServiceSpec service : List.of(
@@ -141,21 +140,18 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     /**
-     * Starts one more instance of a service's module under its own name and a free port, with extra settings
-     * (e.g. its own consumer group), and waits until it is ready. {@link #close()} stops it with the rest.
+     * Starts one more instance of a service's module under its own name and a free port, with the settings of the
+     * running instance changed by {@code changedSettings} (e.g. its own consumer group), and waits until it is ready.
+     * {@link #close()} stops it with the rest.
      */
-    public String addService(String name, String module, List<String> extraSettings, Duration readyTimeout)
+    public String addService(String name, String module, List<String> changedSettings, Duration readyTimeout)
             throws InterruptedException {
         if (services.containsKey(name)) {
             throw new IllegalStateException("a service named " + name + " is already running");
         }
-        String models = module.startsWith("detector") ? "detector" : module.startsWith("embedder") ? "embedder" : null;
-        List<String> serviceSettings = new ArrayList<>();
-        if (models != null) {
-            serviceSettings.add(String.format(modelsSetting, models));
-        }
-        serviceSettings.addAll(extraSettings);
-        ServiceSpec service = new ServiceSpec(name, module, FreePort.find(), "1g", serviceSettings);
+        List<String> base = services.values().stream().filter(running -> running.module().equals(module))
+                .findFirst().map(ServiceSpec::settings).orElse(List.of());
+        ServiceSpec service = new ServiceSpec(name, module, FreePort.find(), "1g", merged(base, changedSettings));
         services.put(name, service);
         commands.put(name, command(service));
         awaitReady(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), service, launch(name),
@@ -174,17 +170,23 @@ public final class LocalSystem implements AutoCloseable {
     public void restartService(String name, List<String> changedSettings, Duration readyTimeout)
             throws InterruptedException {
         ServiceSpec service = services.get(name);
-        List<String> merged = new ArrayList<>(service.settings());
-        for (String setting : changedSettings) {
-            String key = setting.substring(0, setting.indexOf('=') + 1);
-            merged.removeIf(existing -> existing.startsWith(key));
-            merged.add(setting);
-        }
-        ServiceSpec changed = new ServiceSpec(service.name(), service.module(), service.port(), service.heap(), merged);
+        ServiceSpec changed = new ServiceSpec(service.name(), service.module(), service.port(), service.heap(),
+                merged(service.settings(), changedSettings));
         stopService(name);
         services.put(name, changed);
         commands.put(name, command(changed));
         startService(name, readyTimeout);
+    }
+
+    /** {@code settings} with each of {@code changes} ({@code key=value}) added or replacing the one of its key. */
+    private static List<String> merged(List<String> settings, List<String> changes) {
+        List<String> merged = new ArrayList<>(settings);
+        for (String setting : changes) {
+            String key = setting.substring(0, setting.indexOf('=') + 1);
+            merged.removeIf(existing -> existing.startsWith(key));
+            merged.add(setting);
+        }
+        return merged;
     }
 
     /** The key of the indexer's admin API, random per start. */

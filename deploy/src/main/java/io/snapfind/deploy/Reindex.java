@@ -49,6 +49,8 @@ public final class Reindex {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(500);
+    /** The indexer's consumer group ({@code snapfind.indexer.ingest.group-id}, default). */
+    private static final String INDEXER_GROUP = "indexer-service";
 
     /** What the re-index did: the collections the alias moved between and their row counts. */
     public record Result(String model, String from, String to, long fromRows, long toRows) {
@@ -57,6 +59,8 @@ public final class Reindex {
     private final LocalSystem system;
     private final Consumer<String> progress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Opened on the first lag reading, closed when the run ends. */
+    private Admin kafkaAdmin;
 
     public Reindex(LocalSystem system, Consumer<String> progress) {
         this.system = system;
@@ -86,7 +90,9 @@ public final class Reindex {
                     "mp.messaging.incoming.catalog-products.auto.offset.reset=earliest",
                     "mp.messaging.outgoing.images-crops.topic=" + cropsTopic), remaining(deadline));
 
-            Map<String, String> replay = Map.of(Topics.CATALOG_PRODUCTS, detectorGroup, cropsTopic, embedderGroup);
+            // Every consumer on the replay's path, by topic: the two replay services and the indexer.
+            Map<String, String> replay = Map.of(Topics.CATALOG_PRODUCTS, detectorGroup, cropsTopic, embedderGroup,
+                    Topics.IMAGES_VECTORS, INDEXER_GROUP);
             awaitCaughtUp(replay, target, minCoverage, deadline);
 
             progress.accept("caught up: switching the main embedder to " + model + " and the alias to " + target);
@@ -114,6 +120,9 @@ public final class Reindex {
         } finally {
             system.removeService(replayDetector);
             system.removeService(replayEmbedder);
+            if (kafkaAdmin != null) {
+                kafkaAdmin.close();
+            }
         }
     }
 
@@ -121,7 +130,7 @@ public final class Reindex {
             throws IOException, InterruptedException {
         String last = "";
         while (true) {
-            long lag = lag(replay) + lag(Map.of(Topics.IMAGES_VECTORS, "indexer-service"));
+            long lag = lag(replay);
             JsonNode collections = admin("GET", "/v1/admin/collections", null);
             long targetRows = 0;
             long activeRows = 0;
@@ -147,7 +156,7 @@ public final class Reindex {
     }
 
     private void awaitNoLag(Map<String, String> groups, long deadline) throws InterruptedException {
-        while (lag(groups) + lag(Map.of(Topics.IMAGES_VECTORS, "indexer-service")) > 0) {
+        while (lag(groups) > 0) {
             sleepUntil(deadline, "the replay pipeline did not drain");
         }
     }
@@ -172,7 +181,11 @@ public final class Reindex {
 
     /** Records not yet committed by each group on its topic (a partition without a commit counts from 0). */
     private long lag(Map<String, String> groupByTopic) {
-        try (Admin admin = system.kafka().admin()) {
+        if (kafkaAdmin == null) {
+            kafkaAdmin = system.kafka().admin();
+        }
+        Admin admin = kafkaAdmin;
+        try {
             long lag = 0;
             for (Map.Entry<String, String> entry : groupByTopic.entrySet()) {
                 Set<TopicPartition> partitions = admin.describeTopics(List.of(entry.getKey())).allTopicNames().get()

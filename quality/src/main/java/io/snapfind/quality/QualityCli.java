@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.embedder.model.ModelCatalog;
 import io.snapfind.evaluation.GroceryStore;
 import io.snapfind.evaluation.RankFusion;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.detector.model.DetectorSpec;
 import io.snapfind.detector.model.OnnxDetector;
 import io.snapfind.detector.model.OnnxModel;
@@ -168,10 +169,10 @@ final class QualityRun {
                 backbones.add(Backbone.load(spec, settings.intraOpThreads()));
                 ModelRef plain = new ModelRef(spec.id(), false);
                 sources.put(plain, new SourceInfo(plain, spec.file().getFileName().toString(), spec.outputName(),
-                        spec.dimension(), EmbedderCatalogue.publishedParameters(spec.id())));
+                        spec.dimension(), PublishedParameters.of(spec.id())));
                 if (headed.contains(spec.id())) {
                     ModelRef withHead = new ModelRef(spec.id(), true);
-                    OptionalLong base = EmbedderCatalogue.publishedParameters(spec.id());
+                    OptionalLong base = PublishedParameters.of(spec.id());
                     sources.put(withHead, new SourceInfo(withHead, spec.file().getFileName() + " + "
                             + settings.headFile().getFileName(), spec.outputName() + " → head", head.outputDimension(),
                             base.isPresent() ? OptionalLong.of(base.getAsLong() + head.parameters()) : base));
@@ -336,7 +337,7 @@ final class QualityRun {
             parameters += info == null || info.parameters().isEmpty() ? 0 : info.parameters().getAsLong();
         }
         if (mode.queryUsesCrops()) {
-            parameters += EmbedderCatalogue.YOLOV8N_PARAMETERS;
+            parameters += PublishedParameters.YOLOV8N;
         }
         return new ConfigResult(configuration, outcomes, figures, parameters);
     }

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.contracts.Crop;
 import io.snapfind.detector.model.DetectorSpec;
 import io.snapfind.detector.model.OnnxDetector;

@@ -7,10 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.snapfind.embedder.ModelSpec;
-import io.snapfind.embedder.model.ModelCatalog;
+import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.embedder.model.OnnxImageModel;
 import io.snapfind.embedder.model.Preprocessor;
 import io.snapfind.imaging.ImageDecoder;
@@ -34,12 +33,9 @@ public final class Backbone implements AutoCloseable {
         System.setProperty("ai.djl.onnx.disable_alternative", "true");
     }
 
-    /** The catalogue id the head belongs to, and its entry as in embedder-service's application.properties. */
+    /** The catalogue id the head belongs to. */
     public static final String MODEL_ID = "mobilenetv2";
     public static final int DIMENSION = 1280;
-    private static final ModelCatalog.Entry ENTRY = new ModelCatalog.Entry("mobilenet_v2_uint8_embed.onnx", null,
-            "embedding", DIMENSION, 224, 256, new float[] { 0.485f, 0.456f, 0.406f },
-            new float[] { 0.229f, 0.224f, 0.225f }, ModelSpec.ChannelOrder.RGB);
     private static final int BATCH = 16;
 
     private final OnnxImageModel model;
@@ -53,7 +49,7 @@ public final class Backbone implements AutoCloseable {
 
     /** Loads the model from {@code <assets>/models}, running inference on {@code threads} CPU threads. */
     public static Backbone open(Path assets, int threads) {
-        ModelSpec spec = new ModelCatalog(assets.resolve("models"), Map.of(MODEL_ID, ENTRY)).spec(MODEL_ID);
+        ModelSpec spec = EmbedderCatalogue.load(assets.resolve("models")).spec(MODEL_ID);
         return new Backbone(OnnxImageModel.load(spec, new OnnxImageModel.Options(threads, "cpu")));
     }
 

@@ -37,7 +37,7 @@ import io.snapfind.embedder.BatchingQueue;
 import io.snapfind.embedder.Embedder;
 import io.snapfind.embedder.ImageEmbedder;
 import io.snapfind.embedder.ModelSpec;
-import io.snapfind.embedder.model.ModelCatalog;
+import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.embedder.model.OnnxImageModel;
 import io.snapfind.evaluation.LabelledImage;
 import io.snapfind.evaluation.LabelledSets;
@@ -57,8 +57,6 @@ public final class SearchLoadBenchmark {
     /** The detector's crop rules at their defaults, as the deployed detector cuts the query's crops. */
     private static final CropCutter CROPS = new CropCutter(new CropSettings(5, 0.01, 0.05, 640, 0.9f));
     private static final String QUERY = "mode=objects&k=10";
-    private static final float[] MEAN = { 0.485f, 0.456f, 0.406f };
-    private static final float[] STD = { 0.229f, 0.224f, 0.225f };
 
     public static void main(String[] args) throws Exception {
         int productsPerCategory = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -112,9 +110,7 @@ public final class SearchLoadBenchmark {
     private static long[] floor(Path assets, MilvusClientV2 milvus, List<byte[]> queries, int passes) throws Exception {
         Path models = assets.resolve("models");
         ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
-        ModelSpec spec = new ModelCatalog(models, Map.of("mobilenetv2", new ModelCatalog.Entry(
-                "mobilenet_v2_uint8_embed.onnx", null, "embedding", 1280, 224, 256, MEAN, STD,
-                ModelSpec.ChannelOrder.RGB))).spec("mobilenetv2");
+        ModelSpec spec = EmbedderCatalogue.load(models).spec("mobilenetv2");
         try (OnnxDetector detector = OnnxDetector.load(DetectorSpec.named("yolov8n"), models,
                 models.resolve("coco80.names"), new YoloDecoding.Thresholds(0.25f, 0.45f, 100), OnnxModel.RuntimeSettings.DEFAULT);
                 OnnxImageModel model = OnnxImageModel.load(spec, new OnnxImageModel.Options(1, "cpu"))) {

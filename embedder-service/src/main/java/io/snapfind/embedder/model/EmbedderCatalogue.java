@@ -1,4 +1,4 @@
-package io.snapfind.quality;
+package io.snapfind.embedder.model;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,17 +9,16 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 
 import io.snapfind.embedder.ModelSpec;
-import io.snapfind.embedder.model.ModelCatalog;
 
 /**
- * The embedder's model catalogue, read from the {@code application.properties} that the embedder-service jar carries
- * ({@code snapfind.embedder.models.<id>.<setting>}), so the evaluation and the service know the same models by the
- * same ids and settings. Defaults are the ones {@code EmbedderConfig.Model} declares.
+ * The embedder's model catalogue as this jar's {@code application.properties} declares it
+ * ({@code snapfind.embedder.models.<id>.<setting>}), for tools outside the service (evaluation, head training,
+ * benchmarks) that must know the same models by the same ids and settings. Defaults are the ones
+ * {@code EmbedderConfig.Model} declares.
  */
 public final class EmbedderCatalogue {
 
@@ -27,19 +26,6 @@ public final class EmbedderCatalogue {
 
     private static final float[] IMAGENET_MEAN = { 0.485f, 0.456f, 0.406f };
     private static final float[] IMAGENET_STD = { 0.229f, 0.224f, 0.225f };
-
-    /**
-     * Parameters each catalogue model's vector depends on, as published for its architecture (quantisation does not
-     * change the count): torchvision's MobileNetV2 has 3,504,872 parameters, of which the 1280 → 1000 classifier holds
-     * 1,281,000, so the 1280-d pooled features depend on 2,223,872; ResNet50 v1 has 25,557,032.
-     */
-    private static final Map<String, Long> PUBLISHED_PARAMETERS = Map.of(
-            "mobilenetv2", 2_223_872L,
-            "mobilenetv2-logits", 3_504_872L,
-            "resnet50", 25_557_032L);
-
-    /** YOLOv8n (Ultralytics), run once per image in the crop modes. */
-    public static final long YOLOV8N_PARAMETERS = 3_151_904L;
 
     private EmbedderCatalogue() {
     }
@@ -49,17 +35,11 @@ public final class EmbedderCatalogue {
         return new ModelCatalog(modelsDir.toAbsolutePath().normalize(), entries(embedderProperties()));
     }
 
-    /** The published parameter count of catalogue model {@code id}, when known. */
-    public static OptionalLong publishedParameters(String id) {
-        Long count = PUBLISHED_PARAMETERS.get(id);
-        return count == null ? OptionalLong.empty() : OptionalLong.of(count);
-    }
-
     /**
      * The embedder's configuration file. Several jars on the classpath hold an {@code application.properties} (the
      * detector's too); the embedder's is the one that declares models.
      */
-    static Properties embedderProperties() {
+    public static Properties embedderProperties() {
         try {
             Enumeration<URL> resources = EmbedderCatalogue.class.getClassLoader().getResources("application.properties");
             while (resources.hasMoreElements()) {
@@ -80,7 +60,7 @@ public final class EmbedderCatalogue {
     }
 
     /** The catalogue entries declared in {@code properties}, by id. */
-    static Map<String, ModelCatalog.Entry> entries(Properties properties) {
+    public static Map<String, ModelCatalog.Entry> entries(Properties properties) {
         Map<String, Map<String, String>> byId = new TreeMap<>();
         for (String key : properties.stringPropertyNames()) {
             if (!key.startsWith(PREFIX)) {

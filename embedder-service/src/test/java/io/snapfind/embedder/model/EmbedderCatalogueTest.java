@@ -1,4 +1,4 @@
-package io.snapfind.quality;
+package io.snapfind.embedder.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,8 +13,6 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 import io.snapfind.embedder.ModelSpec;
-import io.snapfind.embedder.model.ModelCatalog;
-import io.snapfind.embedder.model.ModelLoadException;
 import io.snapfind.harness.ProjectPaths;
 
 class EmbedderCatalogueTest {
