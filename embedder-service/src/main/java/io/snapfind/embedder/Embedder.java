@@ -180,7 +180,7 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
 
     private float[][] preprocess(byte[] image) {
         try {
-            return preprocessor.planes(decoder.decode(image).image());
+            return preprocessor.planes(decoder.decode(image));
         } catch (ImageRejected e) {
             throw new CompletionException(e);
         } catch (RuntimeException e) {

@@ -13,11 +13,9 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
-
-import com.drew.imaging.ImageMetadataReader;
-import com.drew.metadata.MetadataException;
-import com.drew.metadata.exif.ExifIFD0Directory;
 
 import io.snapfind.imaging.ImageRejected.Reason;
 
@@ -34,6 +32,8 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false);
     }
 
+    private static final ImageReaderSpi JDK_JPEG_READER = jdkJpegReader();
+
     private final ImageLimits limits;
 
     public ImageDecoder(ImageLimits limits) {
@@ -46,8 +46,37 @@ public final class ImageDecoder {
 
     public DecodedImage decode(byte[] bytes) throws ImageRejected {
         ImageFormat format = check(bytes);
-        BufferedImage decoded = read(bytes);
-        return new DecodedImage(toUprightRgb(decoded, format == ImageFormat.JPEG ? exifOrientation(bytes) : 1), format);
+        if (format != ImageFormat.JPEG) {
+            return new DecodedImage(toUprightRgb(read(bytes, reader -> reader.read(0)), 1), format);
+        }
+        JpegHeader header = JpegHeader.of(bytes);
+        if (header.isPlainYCbCr() && header.orientation() == 1 && JDK_JPEG_READER != null) {
+            try {
+                return new DecodedImage(read(bytes, JDK_JPEG_READER, reader -> reader.readRaster(0, null)));
+            } catch (ImageRejected e) {
+                if (e.reason() != Reason.CORRUPT) {
+                    throw e;
+                }
+                // TwelveMonkeys' reader repairs some files the JDK's refuses (missing Huffman tables, for one).
+            }
+        }
+        return new DecodedImage(toUprightRgb(read(bytes, reader -> reader.read(0)), header.orientation()), format);
+    }
+
+    /**
+     * The JDK's own JPEG reader, for plain JFIF files: TwelveMonkeys' reader, which ImageIO prefers, delegates the
+     * decoding to it anyway after parsing the segments again for colour profiles such a file does not have.
+     */
+    private static ImageReaderSpi jdkJpegReader() {
+        Iterator<ImageReaderSpi> providers = IIORegistry.getDefaultInstance()
+                .getServiceProviders(ImageReaderSpi.class, true);
+        while (providers.hasNext()) {
+            ImageReaderSpi provider = providers.next();
+            if (provider.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi")) {
+                return provider;
+            }
+        }
+        return null;
     }
 
     /** The size and type checks alone: what a caller can refuse without decoding. */
@@ -63,13 +92,28 @@ public final class ImageDecoder {
                 "the content is not a JPEG, PNG, GIF, BMP or WebP image (unrecognised leading bytes)"));
     }
 
-    private BufferedImage read(byte[] bytes) throws ImageRejected {
+    /** One read from an {@link ImageReader} whose input is set: the whole image, or its raw samples. */
+    private interface ReadStep<T> {
+        T read(ImageReader reader) throws IOException;
+    }
+
+    private <T> T read(byte[] bytes, ReadStep<T> step) throws ImageRejected {
+        return read(bytes, null, step);
+    }
+
+    /** Reads with {@code provider}'s reader, or the first that ImageIO finds for the bytes when it is null. */
+    private <T> T read(byte[] bytes, ImageReaderSpi provider, ReadStep<T> step) throws ImageRejected {
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-            if (!readers.hasNext()) {
-                throw new ImageRejected(Reason.UNSUPPORTED_FORMAT, "no decoder for this image format is installed");
+            ImageReader reader;
+            if (provider != null) {
+                reader = provider.createReaderInstance();
+            } else {
+                Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+                if (!readers.hasNext()) {
+                    throw new ImageRejected(Reason.UNSUPPORTED_FORMAT, "no decoder for this image format is installed");
+                }
+                reader = readers.next();
             }
-            ImageReader reader = readers.next();
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             try {
@@ -83,7 +127,7 @@ public final class ImageDecoder {
                     throw new ImageRejected(Reason.TOO_MANY_PIXELS, "the image declares " + width + "×" + height
                             + " pixels, more than the limit of " + limits.maxPixels());
                 }
-                BufferedImage image = reader.read(0);
+                T image = step.read(reader);
                 for (String warning : warnings) {
                     // The JDK's JPEG reader fills a truncated image with grey and only warns.
                     if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
@@ -97,21 +141,6 @@ public final class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             throw new ImageRejected(Reason.CORRUPT, "the image cannot be decoded: " + e.getMessage(), e);
         }
-    }
-
-    /** EXIF orientation 1..8 of a JPEG, 1 (upright) when absent or unreadable. */
-    private static int exifOrientation(byte[] bytes) {
-        try {
-            ExifIFD0Directory exif = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes))
-                    .getFirstDirectoryOfType(ExifIFD0Directory.class);
-            if (exif != null && exif.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
-                int orientation = exif.getInt(ExifIFD0Directory.TAG_ORIENTATION);
-                return orientation >= 1 && orientation <= 8 ? orientation : 1;
-            }
-        } catch (IOException | MetadataException | com.drew.imaging.ImageProcessingException | RuntimeException e) {
-            // Broken metadata does not make the pixels unusable: keep the image as stored.
-        }
-        return 1;
     }
 
     /**

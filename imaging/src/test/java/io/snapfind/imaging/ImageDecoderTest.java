@@ -1,6 +1,8 @@
 package io.snapfind.imaging;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,12 +11,17 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
 import javax.imageio.IIOImage;
@@ -38,6 +45,52 @@ class ImageDecoderTest {
         assertEquals(768, dog.width());
         assertEquals(576, dog.height());
         assertEquals(BufferedImage.TYPE_INT_RGB, dog.image().getType());
+    }
+
+    /**
+     * Plain JFIF JPEGs are decoded from their raw YCbCr samples (JfifColor); every JPEG of the assets, with or
+     * without an ICC profile, Adobe marker or EXIF, must give exactly the pixels of the reader's own RGB image.
+     */
+    @Test
+    void fastPathGivesTheReadersPixelsBitForBit() throws Exception {
+        List<Path> jpegs;
+        try (Stream<Path> files = Files.walk(ProjectPaths.asset("."))) {
+            jpegs = files.filter(file -> file.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g"))
+                    .sorted().toList();
+        }
+        int plain = 0;
+        int general = 0;
+        for (Path file : jpegs) {
+            byte[] bytes = Files.readAllBytes(file);
+            if (ImageFormat.sniff(bytes).orElse(null) != ImageFormat.JPEG) {
+                continue;
+            }
+            JpegHeader header = JpegHeader.of(bytes);
+            if (header.isPlainYCbCr() && header.orientation() == 1) {
+                plain++;
+            } else {
+                general++;
+            }
+            BufferedImage expected = ImageDecoder.toUprightRgb(ImageIO.read(new ByteArrayInputStream(bytes)),
+                    header.orientation());
+            BufferedImage actual = decoder.decode(bytes).image();
+            assertEquals(expected.getWidth(), actual.getWidth(), file.toString());
+            assertEquals(expected.getHeight(), actual.getHeight(), file.toString());
+            assertArrayEquals(pixels(expected), pixels(actual), file.toString());
+        }
+        assertTrue(plain > 500 && general > 50, plain + " plain JFIF and " + general + " other JPEGs");
+    }
+
+    @Test
+    void colourMarkersSendAJpegDownTheGeneralPath() throws Exception {
+        assertTrue(JpegHeader.of(JpegEncoder.encode(new BufferedImage(16, 8, BufferedImage.TYPE_INT_RGB), 0.9f))
+                .isPlainYCbCr(), "the crops the detector cuts");
+        assertTrue(JpegHeader.of(Files.readAllBytes(ProjectPaths.asset("datasets/ikea-interior/images/chair/001.530.69.jpg")))
+                .isPlainYCbCr());
+        assertFalse(JpegHeader.of(Files.readAllBytes(ProjectPaths.asset("photos/dog.jpg"))).isPlainYCbCr(),
+                "an ICC profile");
+        assertFalse(JpegHeader.of(cmykJpeg()).isPlainYCbCr(), "four components");
+        assertFalse(JpegHeader.of(new byte[] { (byte) 0xFF, (byte) 0xD8, 1, 2 }).isPlainYCbCr(), "unreadable");
     }
 
     @Test
@@ -70,6 +123,8 @@ class ImageDecoderTest {
     void refusesCorruptAndTruncatedJpegs() throws Exception {
         byte[] dog = Files.readAllBytes(ProjectPaths.asset("photos/dog.jpg"));
         assertRejected(Reason.CORRUPT, Arrays.copyOf(dog, dog.length / 2));
+        byte[] plainJfif = Files.readAllBytes(ProjectPaths.asset("datasets/ikea-interior/images/chair/001.530.69.jpg"));
+        assertRejected(Reason.CORRUPT, Arrays.copyOf(plainJfif, plainJfif.length / 2));
         byte[] garbage = new byte[4096];
         garbage[0] = (byte) 0xFF;
         garbage[1] = (byte) 0xD8;
@@ -91,6 +146,12 @@ class ImageDecoderTest {
 
     @Test
     void cmykJpegIsConvertedToRgb() throws Exception {
+        DecodedImage decoded = decoder.decode(cmykJpeg());
+        assertEquals(BufferedImage.TYPE_INT_RGB, decoded.image().getType());
+        assertEquals(16, decoded.width());
+    }
+
+    private static byte[] cmykJpeg() throws IOException {
         WritableRaster cmyk = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 16, 8, 4, null);
         for (int x = 0; x < 16; x++) {
             for (int y = 0; y < 8; y++) {
@@ -105,9 +166,11 @@ class ImageDecoderTest {
         } finally {
             writer.dispose();
         }
-        DecodedImage decoded = decoder.decode(out.toByteArray());
-        assertEquals(BufferedImage.TYPE_INT_RGB, decoded.image().getType());
-        assertEquals(16, decoded.width());
+        return out.toByteArray();
+    }
+
+    private static int[] pixels(BufferedImage image) {
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 
     @Test

@@ -2,9 +2,12 @@ package io.snapfind.embedder.model;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.awt.image.Raster;
 import java.awt.image.SinglePixelPackedSampleModel;
 
 import io.snapfind.embedder.ModelSpec;
+import io.snapfind.imaging.DecodedImage;
+import io.snapfind.imaging.JfifColor;
 
 /**
  * Turns a decoded RGB image into the model's NCHW float input, in plain Java (DJL's ONNX Runtime engine has no
@@ -13,7 +16,9 @@ import io.snapfind.embedder.ModelSpec;
  *
  * <p>The resize is the antialiased bilinear (triangle) filter of PIL/torchvision, which the ImageNet models were
  * trained with; plain 4-tap bilinear would alias when shrinking a large photo. Only the pixels inside the crop are
- * computed. Thread-safe and deterministic.
+ * computed, and of a plain JFIF JPEG only the source pixels the crop needs are converted to RGB (from the decoder's
+ * YCbCr samples, with the decoder's own arithmetic: the tensor is the same as from the RGB image, to the bit). This
+ * is most of the embedder's CPU outside inference: docs/bench/embedder-service.md. Thread-safe and deterministic.
  */
 public final class Preprocessor {
 
@@ -22,6 +27,7 @@ public final class Preprocessor {
     private final float[] scale = new float[3];
     private final float[] offset = new float[3];
     private final int[] sourceChannel = new int[3];
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     public Preprocessor(ModelSpec spec) {
         this.size = spec.inputSize();
@@ -50,7 +56,8 @@ public final class Preprocessor {
     /** Writes the tensor of {@code image} into {@code out} from {@code outOffset} on. */
     public void apply(BufferedImage image, float[] out, int outOffset) {
         int plane = size * size;
-        apply(image, new float[][] { out, out, out }, new int[] { outOffset, outOffset + plane, outOffset + 2 * plane });
+        resample(new RgbRows(image), new float[][] { out, out, out },
+                new int[] { outOffset, outOffset + plane, outOffset + 2 * plane });
     }
 
     /**
@@ -59,16 +66,75 @@ public final class Preprocessor {
      * 512 KiB with the 1 MiB regions of heaps below 4 GiB), which is slow to allocate and to reclaim at this rate
      * (measured: batches ran 30 % slower with whole-tensor arrays under a 1 GiB heap).
      */
-    public float[][] planes(BufferedImage image) {
+    public float[][] planes(DecodedImage image) {
         float[][] planes = { new float[size * size], new float[size * size], new float[size * size] };
-        apply(image, planes, new int[3]);
+        resample(rows(image), planes, new int[3]);
         return planes;
     }
 
-    private void apply(BufferedImage image, float[][] targets, int[] offsets) {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        int[] pixels = rgbPixels(image);
+    /** The tensor of a decoded image in one array, equal to its {@link #planes} back to back. */
+    public float[] apply(DecodedImage image) {
+        float[] out = new float[outputLength()];
+        int plane = size * size;
+        resample(rows(image), new float[][] { out, out, out }, new int[] { 0, plane, 2 * plane });
+        return out;
+    }
+
+    private static SourceRows rows(DecodedImage image) {
+        return image.jfifSamples().<SourceRows>map(YCbCrRows::new).orElseGet(() -> new RgbRows(image.image()));
+    }
+
+    /**
+     * The source image, one row at a time, as red, green and blue floats 0..255. A plain JFIF JPEG is read from its
+     * YCbCr samples, converted only where the crop needs them: the same values as its RGB image, without making it.
+     */
+    private sealed interface SourceRows permits RgbRows, YCbCrRows {
+        int width();
+
+        int height();
+
+        /** {@code count} pixels of row {@code y} from column {@code x} on. */
+        void read(int y, int x, int count, float[] red, float[] green, float[] blue);
+    }
+
+    private record RgbRows(int width, int height, int[] pixels) implements SourceRows {
+        RgbRows(BufferedImage image) {
+            this(image.getWidth(), image.getHeight(), rgbPixels(image));
+        }
+
+        @Override
+        public void read(int y, int x, int count, float[] red, float[] green, float[] blue) {
+            int rowStart = y * width + x;
+            for (int i = 0; i < count; i++) {
+                int rgb = pixels[rowStart + i];
+                red[i] = (rgb >>> 16) & 0xFF;
+                green[i] = (rgb >>> 8) & 0xFF;
+                blue[i] = rgb & 0xFF;
+            }
+        }
+    }
+
+    /** A plain JFIF JPEG's YCbCr samples, converted to RGB as each row is read. */
+    private record YCbCrRows(Raster samples) implements SourceRows {
+        @Override
+        public int width() {
+            return samples.getWidth();
+        }
+
+        @Override
+        public int height() {
+            return samples.getHeight();
+        }
+
+        @Override
+        public void read(int y, int x, int count, float[] red, float[] green, float[] blue) {
+            JfifColor.readRgb(samples, y, x, count, red, green, blue);
+        }
+    }
+
+    private void resample(SourceRows source, float[][] targets, int[] offsets) {
+        int width = source.width();
+        int height = source.height();
 
         // torchvision Resize(shorter) then CenterCrop(size): the resized size and the crop's top-left corner.
         int resizedWidth;
@@ -85,57 +151,30 @@ public final class Preprocessor {
 
         Filter columns = Filter.of(width, resizedWidth, left, size);
         Filter rows = Filter.of(height, resizedHeight, top, size);
-        int firstRow = rows.first[0];
-        int lastRow = 0;
-        for (int y = 0; y < size; y++) {
-            firstRow = Math.min(firstRow, rows.first[y]);
-            lastRow = Math.max(lastRow, rows.first[y] + rows.count[y] - 1);
-        }
+        int firstRow = rows.low;
+        int lastRow = rows.high;
 
         // Horizontal pass over the source rows the crop needs, per channel: [row - firstRow][x]. Each source row
-        // is unpacked to floats once, then filtered.
+        // is read as floats once, then filtered.
         int rowCount = lastRow - firstRow + 1;
-        int firstColumn = columns.first[0];
-        int lastColumn = columns.first[size - 1] + columns.count[size - 1] - 1;
-        int span = lastColumn - firstColumn + 1;
-        float[] rowRed = new float[span];
-        float[] rowGreen = new float[span];
-        float[] rowBlue = new float[span];
-        float[] red = new float[rowCount * size];
-        float[] green = new float[rowCount * size];
-        float[] blue = new float[rowCount * size];
+        int firstColumn = columns.low;
+        int span = columns.high - firstColumn + 1;
+        Scratch work = scratch.get().ensure(span, rowCount * size);
+        float[] rowRed = work.rows[0];
+        float[] rowGreen = work.rows[1];
+        float[] rowBlue = work.rows[2];
+        float[] red = work.channels[0];
+        float[] green = work.channels[1];
+        float[] blue = work.channels[2];
         for (int sy = firstRow; sy <= lastRow; sy++) {
-            int rowStart = sy * width + firstColumn;
-            for (int i = 0; i < span; i++) {
-                int rgb = pixels[rowStart + i];
-                rowRed[i] = (rgb >>> 16) & 0xFF;
-                rowGreen[i] = (rgb >>> 8) & 0xFF;
-                rowBlue[i] = rgb & 0xFF;
-            }
-            int tmpRow = (sy - firstRow) * size;
-            for (int x = 0; x < size; x++) {
-                int start = columns.first[x] - firstColumn;
-                int taps = columns.count[x];
-                int weightAt = x * columns.stride;
-                float r = 0;
-                float g = 0;
-                float b = 0;
-                for (int k = 0; k < taps; k++) {
-                    float w = columns.weights[weightAt + k];
-                    r += w * rowRed[start + k];
-                    g += w * rowGreen[start + k];
-                    b += w * rowBlue[start + k];
-                }
-                red[tmpRow + x] = r;
-                green[tmpRow + x] = g;
-                blue[tmpRow + x] = b;
-            }
+            source.read(sy, firstColumn, span, rowRed, rowGreen, rowBlue);
+            columns.apply(rowRed, rowGreen, rowBlue, firstColumn, red, green, blue, (sy - firstRow) * size);
         }
 
         // Vertical pass, row by row so the inner loop runs over contiguous memory, then clipping and
         // normalisation straight into the NCHW planes.
         float[][] bySource = { red, green, blue };
-        float[] sum = new float[size];
+        float[] sum = work.sum(size);
         for (int c = 0; c < 3; c++) {
             float[] tmp = bySource[sourceChannel[c]];
             float channelScale = scale[c];
@@ -143,26 +182,87 @@ public final class Preprocessor {
             float[] out = targets[c];
             int planeStart = offsets[c];
             for (int y = 0; y < size; y++) {
-                java.util.Arrays.fill(sum, 0f);
-                int start = rows.first[y] - firstRow;
+                int start = (rows.first[y] - firstRow) * size;
                 int taps = rows.count[y];
                 int weightAt = y * rows.stride;
-                for (int k = 0; k < taps; k++) {
-                    float w = rows.weights[weightAt + k];
-                    int from = (start + k) * size;
+                // The first tap sets the sums (0 + w·v is w·v), the last one also clips and normalises: two
+                // passes over the row fewer than filling, adding and finishing apart.
+                float w = rows.weights[weightAt];
+                if (taps == 1) {
+                    finish(tmp, start, w, out, planeStart + y * size, channelScale, channelOffset);
+                    continue;
+                }
+                for (int x = 0; x < size; x++) {
+                    sum[x] = w * tmp[start + x];
+                }
+                for (int k = 1; k < taps - 1; k++) {
+                    w = rows.weights[weightAt + k];
+                    int from = start + k * size;
                     for (int x = 0; x < size; x++) {
                         sum[x] += w * tmp[from + x];
                     }
                 }
+                w = rows.weights[weightAt + taps - 1];
+                int from = start + (taps - 1) * size;
                 int outRow = planeStart + y * size;
                 for (int x = 0; x < size; x++) {
-                    float v = sum[x];
+                    float v = sum[x] + w * tmp[from + x];
                     // PIL clips to 0..255 between passes and at the end; clipping keeps the filter's small
                     // overshoot at sharp edges out of the tensor.
                     v = v < 0 ? 0 : (v > 255 ? 255 : v);
                     out[outRow + x] = v * channelScale + channelOffset;
                 }
             }
+        }
+    }
+
+    /** The output row of a one-tap filter (an image no larger than the crop): w·v, clipped and normalised. */
+    private void finish(float[] tmp, int from, float w, float[] out, int outRow, float channelScale,
+            float channelOffset) {
+        for (int x = 0; x < size; x++) {
+            float v = w * tmp[from + x];
+            v = v < 0 ? 0 : (v > 255 ? 255 : v);
+            out[outRow + x] = v * channelScale + channelOffset;
+        }
+    }
+
+    /**
+     * One thread's working arrays, kept between images: allocating and zeroing them per image (about 1.2 MB for a
+     * 500×500 crop) cost as much as the vertical pass. Arrays above {@link #KEPT_FLOATS} are not kept, so one huge
+     * image does not pin its buffers to the thread.
+     */
+    private static final class Scratch {
+        private static final int KEPT_FLOATS = 1 << 20;
+        final float[][] rows = new float[3][0];
+        final float[][] channels = new float[3][0];
+        private float[] sum = new float[0];
+
+        Scratch ensure(int rowLength, int channelLength) {
+            if (rowLength > KEPT_FLOATS || channelLength > KEPT_FLOATS) {
+                Scratch once = new Scratch();
+                once.grow(rowLength, channelLength);
+                return once;
+            }
+            grow(rowLength, channelLength);
+            return this;
+        }
+
+        private void grow(int rowLength, int channelLength) {
+            for (int c = 0; c < 3; c++) {
+                if (rows[c].length < rowLength) {
+                    rows[c] = new float[rowLength];
+                }
+                if (channels[c].length < channelLength) {
+                    channels[c] = new float[channelLength];
+                }
+            }
+        }
+
+        float[] sum(int length) {
+            if (sum.length != length) {
+                sum = new float[length];
+            }
+            return sum;
         }
     }
 
@@ -190,39 +290,117 @@ public final class Preprocessor {
         final int[] count;
         final float[] weights;
         final int stride;
+        /** The first and last source pixel any output reads. */
+        final int low;
+        final int high;
 
         private Filter(int[] first, int[] count, float[] weights, int stride) {
             this.first = first;
             this.count = count;
             this.weights = weights;
             this.stride = stride;
+            int lowest = Integer.MAX_VALUE;
+            int highest = 0;
+            for (int i = 0; i < first.length; i++) {
+                lowest = Math.min(lowest, first[i]);
+                highest = Math.max(highest, first[i] + count[i] - 1);
+            }
+            this.low = lowest;
+            this.high = highest;
+        }
+
+        /**
+         * {@code target[at + i] = Σ weights · source[first[i] - sourceStart ..]} for every output i. Windows of two to
+         * four taps, the common downscales of photos to 256, are written out: a loop of so few iterations costs more
+         * than its multiplications. The sums run in the same order either way.
+         */
+        void apply(float[] a, float[] b, float[] c, int sourceStart, float[] toA, float[] toB, float[] toC, int at) {
+            int outputs = first.length;
+            if (stride == 4) {
+                for (int i = 0; i < outputs; i++) {
+                    int s = first[i] - sourceStart;
+                    int w = 4 * i;
+                    float w0 = weights[w];
+                    float w1 = weights[w + 1];
+                    float w2 = weights[w + 2];
+                    float w3 = weights[w + 3];
+                    toA[at + i] = w0 * a[s] + w1 * a[s + 1] + w2 * a[s + 2] + w3 * a[s + 3];
+                    toB[at + i] = w0 * b[s] + w1 * b[s + 1] + w2 * b[s + 2] + w3 * b[s + 3];
+                    toC[at + i] = w0 * c[s] + w1 * c[s + 1] + w2 * c[s + 2] + w3 * c[s + 3];
+                }
+            } else if (stride == 3) {
+                for (int i = 0; i < outputs; i++) {
+                    int s = first[i] - sourceStart;
+                    int w = 3 * i;
+                    float w0 = weights[w];
+                    float w1 = weights[w + 1];
+                    float w2 = weights[w + 2];
+                    toA[at + i] = w0 * a[s] + w1 * a[s + 1] + w2 * a[s + 2];
+                    toB[at + i] = w0 * b[s] + w1 * b[s + 1] + w2 * b[s + 2];
+                    toC[at + i] = w0 * c[s] + w1 * c[s + 1] + w2 * c[s + 2];
+                }
+            } else {
+                for (int i = 0; i < outputs; i++) {
+                    int s = first[i] - sourceStart;
+                    int w = i * stride;
+                    float sumA = 0;
+                    float sumB = 0;
+                    float sumC = 0;
+                    for (int k = 0; k < count[i]; k++) {
+                        float weight = weights[w + k];
+                        sumA += weight * a[s + k];
+                        sumB += weight * b[s + k];
+                        sumC += weight * c[s + k];
+                    }
+                    toA[at + i] = sumA;
+                    toB[at + i] = sumB;
+                    toC[at + i] = sumC;
+                }
+            }
         }
 
         static Filter of(int sourceSize, int targetSize, int from, int outputs) {
             double scale = (double) sourceSize / targetSize;
             double filterScale = Math.max(scale, 1.0);
             double support = filterScale; // the triangle filter's support is 1, widened when shrinking
-            int stride = (int) Math.ceil(support) * 2 + 1;
+            int widest = (int) Math.ceil(support) * 2 + 1;
             int[] first = new int[outputs];
             int[] count = new int[outputs];
-            float[] weights = new float[outputs * stride];
+            double[][] taps = new double[outputs][];
+            int stride = 0;
             for (int i = 0; i < outputs; i++) {
                 double center = (from + i + 0.5) * scale;
                 int min = Math.max((int) (center - support + 0.5), 0);
                 int max = Math.min((int) (center + support + 0.5), sourceSize);
-                int taps = Math.min(max - min, stride);
+                int n = Math.min(max - min, widest);
                 double total = 0;
-                double[] w = new double[taps];
-                for (int k = 0; k < taps; k++) {
+                double[] w = new double[n];
+                for (int k = 0; k < n; k++) {
                     double distance = Math.abs((k + min - center + 0.5) / filterScale);
                     w[k] = distance < 1 ? 1 - distance : 0;
                     total += w[k];
                 }
-                for (int k = 0; k < taps; k++) {
-                    weights[i * stride + k] = (float) (total == 0 ? 0 : w[k] / total);
+                for (int k = 0; k < n; k++) {
+                    w[k] = total == 0 ? 0 : w[k] / total;
                 }
                 first[i] = min;
-                count[i] = taps;
+                count[i] = n;
+                taps[i] = w;
+                stride = Math.max(stride, n);
+            }
+            // Every window widened to the widest with zero weights (moved left where it would pass the edge), so all
+            // outputs have the same number of taps; adding 0 × pixel leaves each sum as it was.
+            float[] weights = new float[outputs * stride];
+            for (int i = 0; i < outputs; i++) {
+                int start = stride <= sourceSize ? Math.min(first[i], sourceSize - stride) : first[i];
+                int shift = first[i] - start;
+                for (int k = 0; k < count[i]; k++) {
+                    weights[i * stride + shift + k] = (float) taps[i][k];
+                }
+                if (stride <= sourceSize) {
+                    first[i] = start;
+                    count[i] = stride;
+                }
             }
             return new Filter(first, count, weights, stride);
         }

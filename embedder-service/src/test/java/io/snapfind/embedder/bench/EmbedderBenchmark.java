@@ -25,6 +25,7 @@ import io.snapfind.embedder.TestImages;
 import io.snapfind.embedder.model.ModelCatalog;
 import io.snapfind.embedder.model.OnnxImageModel;
 import io.snapfind.embedder.model.Preprocessor;
+import io.snapfind.imaging.DecodedImage;
 import io.snapfind.harness.ProjectPaths;
 import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageLimits;
@@ -158,7 +159,7 @@ public final class EmbedderBenchmark {
                 long[] total = new long[3];
                 for (byte[] jpeg : jpegs) {
                     long start = threads.getCurrentThreadCpuTime();
-                    java.awt.image.BufferedImage image = decoder.decode(jpeg).image();
+                    DecodedImage image = decoder.decode(jpeg);
                     long decoded = threads.getCurrentThreadCpuTime();
                     float[] tensor = preprocessor.apply(image);
                     long preprocessed = threads.getCurrentThreadCpuTime();
@@ -188,7 +189,7 @@ public final class EmbedderBenchmark {
         Preprocessor preprocessor = new Preprocessor(spec);
         float[][] tensors = new float[jpegs.size()][];
         for (int i = 0; i < jpegs.size(); i++) {
-            tensors[i] = preprocessor.apply(decoder.decode(jpegs.get(i)).image());
+            tensors[i] = preprocessor.apply(decoder.decode(jpegs.get(i)));
         }
         Map<Integer, List<FloatBuffer>> inputs = new java.util.HashMap<>();
         for (int batch : batches) {

@@ -2,15 +2,23 @@ package io.snapfind.embedder.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import io.snapfind.embedder.ModelSpec;
+import io.snapfind.embedder.TestImages;
+import io.snapfind.imaging.DecodedImage;
+import io.snapfind.imaging.ImageDecoder;
+import io.snapfind.imaging.ImageLimits;
+import io.snapfind.imaging.JpegEncoder;
 
 class PreprocessorTest {
 
@@ -99,6 +107,37 @@ class PreprocessorTest {
         rgb.getGraphics().drawImage(bgr, 0, 0, null);
         Preprocessor preprocessor = new Preprocessor(spec(64, 72, ModelSpec.ChannelOrder.RGB));
         assertArrayEquals(preprocessor.apply(rgb), preprocessor.apply(bgr), 1e-6f);
+    }
+
+    /**
+     * A plain JFIF JPEG is preprocessed from its YCbCr samples; the tensor must be the one of its RGB image to the
+     * bit, for the service's crops (square IKEA and grocery photos) and for wide, tall and small pictures.
+     */
+    @Test
+    void jfifSamplesGiveTheTensorOfTheRgbImageExactly() throws Exception {
+        ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
+        Preprocessor preprocessor = new Preprocessor(spec(224, 256, ModelSpec.ChannelOrder.RGB));
+        List<byte[]> jpegs = new ArrayList<>(TestImages.mixed(8));
+        BufferedImage photo = decoder.decode(jpegs.get(0)).image();
+        jpegs.add(JpegEncoder.encode(photo.getSubimage(0, 100, 500, 180), 0.9f));
+        jpegs.add(JpegEncoder.encode(photo.getSubimage(200, 0, 90, 500), 0.9f));
+        jpegs.add(JpegEncoder.encode(photo.getSubimage(10, 10, 40, 30), 0.9f));
+        for (byte[] jpeg : jpegs) {
+            DecodedImage decoded = decoder.decode(jpeg);
+            assertTrue(decoded.jfifSamples().isPresent(), "decoded from its YCbCr samples");
+            assertArrayEquals(preprocessor.apply(decoded.image()), preprocessor.apply(decoded));
+        }
+    }
+
+    @Test
+    void aThreadsReusedBuffersDoNotLeakFromOneImageIntoTheNext() {
+        Preprocessor preprocessor = new Preprocessor(spec(64, 72, ModelSpec.ChannelOrder.RGB));
+        BufferedImage small = filled(80, 90, new Color(10, 200, 30));
+        float[] first = preprocessor.apply(small);
+        preprocessor.apply(filled(900, 700, new Color(250, 5, 120)));
+        preprocessor.apply(filled(75, 3000, Color.WHITE));
+        assertArrayEquals(first, preprocessor.apply(small));
+        assertArrayEquals(first, new Preprocessor(spec(64, 72, ModelSpec.ChannelOrder.RGB)).apply(small));
     }
 
     private static BufferedImage filled(int width, int height, Color color) {
