@@ -27,7 +27,6 @@ public final class Preprocessor {
     private final float[] scale = new float[3];
     private final float[] offset = new float[3];
     private final int[] sourceChannel = new int[3];
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     public Preprocessor(ModelSpec spec) {
         this.size = spec.inputSize();
@@ -151,60 +150,53 @@ public final class Preprocessor {
 
         Filter columns = Filter.of(width, resizedWidth, left, size);
         Filter rows = Filter.of(height, resizedHeight, top, size);
-        int firstRow = rows.low;
-        int lastRow = rows.high;
-
-        // Horizontal pass over the source rows the crop needs, per channel: [row - firstRow][x]. Each source row
-        // is read as floats once, then filtered.
-        int rowCount = lastRow - firstRow + 1;
+        // Horizontal pass into a ring of filtered source rows, one output row's window long (windows only move
+        // down), then at once the vertical pass of the output row whose window is complete: the working rows stay
+        // in the core's first-level cache instead of a 1 MB intermediate image.
+        int ring = rows.stride;
         int firstColumn = columns.low;
         int span = columns.high - firstColumn + 1;
-        Scratch work = scratch.get().ensure(span, rowCount * size);
-        float[] rowRed = work.rows[0];
-        float[] rowGreen = work.rows[1];
-        float[] rowBlue = work.rows[2];
-        float[] red = work.channels[0];
-        float[] green = work.channels[1];
-        float[] blue = work.channels[2];
-        for (int sy = firstRow; sy <= lastRow; sy++) {
-            source.read(sy, firstColumn, span, rowRed, rowGreen, rowBlue);
-            columns.apply(rowRed, rowGreen, rowBlue, firstColumn, red, green, blue, (sy - firstRow) * size);
-        }
-
-        // Vertical pass, row by row so the inner loop runs over contiguous memory, then clipping and
-        // normalisation straight into the NCHW planes.
-        float[][] bySource = { red, green, blue };
-        float[] sum = work.sum(size);
-        for (int c = 0; c < 3; c++) {
-            float[] tmp = bySource[sourceChannel[c]];
-            float channelScale = scale[c];
-            float channelOffset = offset[c];
-            float[] out = targets[c];
-            int planeStart = offsets[c];
-            for (int y = 0; y < size; y++) {
-                int start = (rows.first[y] - firstRow) * size;
-                int taps = rows.count[y];
-                int weightAt = y * rows.stride;
+        float[] rowRed = new float[span];
+        float[] rowGreen = new float[span];
+        float[] rowBlue = new float[span];
+        float[][] filtered = { new float[ring * size], new float[ring * size], new float[ring * size] };
+        float[] sum = new float[size];
+        int nextRow = rows.low;
+        for (int y = 0; y < size; y++) {
+            int window = rows.first[y];
+            int taps = rows.count[y];
+            for (; nextRow < window + taps; nextRow++) {
+                source.read(nextRow, firstColumn, span, rowRed, rowGreen, rowBlue);
+                columns.apply(rowRed, rowGreen, rowBlue, firstColumn, filtered[0], filtered[1], filtered[2],
+                        (nextRow % ring) * size);
+            }
+            int weightAt = y * rows.stride;
+            for (int c = 0; c < 3; c++) {
+                float[] tmp = filtered[sourceChannel[c]];
+                float channelScale = scale[c];
+                float channelOffset = offset[c];
+                float[] out = targets[c];
+                int outRow = offsets[c] + y * size;
                 // The first tap sets the sums (0 + w·v is w·v), the last one also clips and normalises: two
                 // passes over the row fewer than filling, adding and finishing apart.
                 float w = rows.weights[weightAt];
+                int from = (window % ring) * size;
                 if (taps == 1) {
-                    finish(tmp, start, w, out, planeStart + y * size, channelScale, channelOffset);
+                    finish(tmp, from, w, out, outRow, channelScale, channelOffset);
                     continue;
                 }
                 for (int x = 0; x < size; x++) {
-                    sum[x] = w * tmp[start + x];
+                    sum[x] = w * tmp[from + x];
                 }
                 for (int k = 1; k < taps - 1; k++) {
                     w = rows.weights[weightAt + k];
-                    int from = start + k * size;
+                    from = ((window + k) % ring) * size;
                     for (int x = 0; x < size; x++) {
                         sum[x] += w * tmp[from + x];
                     }
                 }
                 w = rows.weights[weightAt + taps - 1];
-                int from = start + (taps - 1) * size;
-                int outRow = planeStart + y * size;
+                from = ((window + taps - 1) % ring) * size;
                 for (int x = 0; x < size; x++) {
                     float v = sum[x] + w * tmp[from + x];
                     // PIL clips to 0..255 between passes and at the end; clipping keeps the filter's small
@@ -223,46 +215,6 @@ public final class Preprocessor {
             float v = w * tmp[from + x];
             v = v < 0 ? 0 : (v > 255 ? 255 : v);
             out[outRow + x] = v * channelScale + channelOffset;
-        }
-    }
-
-    /**
-     * One thread's working arrays, kept between images: allocating and zeroing them per image (about 1.2 MB for a
-     * 500×500 crop) cost as much as the vertical pass. Arrays above {@link #KEPT_FLOATS} are not kept, so one huge
-     * image does not pin its buffers to the thread.
-     */
-    private static final class Scratch {
-        private static final int KEPT_FLOATS = 1 << 20;
-        final float[][] rows = new float[3][0];
-        final float[][] channels = new float[3][0];
-        private float[] sum = new float[0];
-
-        Scratch ensure(int rowLength, int channelLength) {
-            if (rowLength > KEPT_FLOATS || channelLength > KEPT_FLOATS) {
-                Scratch once = new Scratch();
-                once.grow(rowLength, channelLength);
-                return once;
-            }
-            grow(rowLength, channelLength);
-            return this;
-        }
-
-        private void grow(int rowLength, int channelLength) {
-            for (int c = 0; c < 3; c++) {
-                if (rows[c].length < rowLength) {
-                    rows[c] = new float[rowLength];
-                }
-                if (channels[c].length < channelLength) {
-                    channels[c] = new float[channelLength];
-                }
-            }
-        }
-
-        float[] sum(int length) {
-            if (sum.length != length) {
-                sum = new float[length];
-            }
-            return sum;
         }
     }
 

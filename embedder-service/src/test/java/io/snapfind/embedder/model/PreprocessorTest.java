@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -129,15 +130,79 @@ class PreprocessorTest {
         }
     }
 
+    /**
+     * Against a direct, slow transcription of PIL's triangle-filter resize (double precision, every output pixel
+     * summed over its 2-D window) followed by the centre crop: shrinking a tall and a wide image by non-integer
+     * factors (windows of 3, 4 and more taps), and enlarging a small one.
+     */
     @Test
-    void aThreadsReusedBuffersDoNotLeakFromOneImageIntoTheNext() {
-        Preprocessor preprocessor = new Preprocessor(spec(64, 72, ModelSpec.ChannelOrder.RGB));
-        BufferedImage small = filled(80, 90, new Color(10, 200, 30));
-        float[] first = preprocessor.apply(small);
-        preprocessor.apply(filled(900, 700, new Color(250, 5, 120)));
-        preprocessor.apply(filled(75, 3000, Color.WHITE));
-        assertArrayEquals(first, preprocessor.apply(small));
-        assertArrayEquals(first, new Preprocessor(spec(64, 72, ModelSpec.ChannelOrder.RGB)).apply(small));
+    void matchesAStraightforwardAntialiasedResize() {
+        Random random = new Random(20261123);
+        for (int[] dimensions : new int[][] { { 301, 517 }, { 640, 250 }, { 100, 170 }, { 90, 80 }, { 37, 23 } }) {
+            BufferedImage image = new BufferedImage(dimensions[0], dimensions[1], BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            float[] actual = new Preprocessor(spec(56, 64, ModelSpec.ChannelOrder.RGB)).apply(image);
+            float[] expected = referenceTensor(image, 56, 64);
+            assertArrayEquals(expected, actual, 1e-3f, image.getWidth() + "×" + image.getHeight());
+        }
+    }
+
+    private static float[] referenceTensor(BufferedImage image, int size, int shorter) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        int resizedWidth = width <= height ? shorter : Math.max(size, (int) ((long) shorter * width / height));
+        int resizedHeight = width <= height ? Math.max(size, (int) ((long) shorter * height / width)) : shorter;
+        int left = (int) Math.round((resizedWidth - size) / 2.0);
+        int top = (int) Math.round((resizedHeight - size) / 2.0);
+        float[] tensor = new float[3 * size * size];
+        for (int y = 0; y < size; y++) {
+            double[] rowWeights = triangleWeights(height, resizedHeight, top + y);
+            int rowStart = (int) rowWeights[0];
+            for (int x = 0; x < size; x++) {
+                double[] columnWeights = triangleWeights(width, resizedWidth, left + x);
+                int columnStart = (int) columnWeights[0];
+                double[] rgb = new double[3];
+                for (int j = 1; j < rowWeights.length; j++) {
+                    for (int i = 1; i < columnWeights.length; i++) {
+                        int pixel = image.getRGB(columnStart + i - 1, rowStart + j - 1);
+                        double weight = rowWeights[j] * columnWeights[i];
+                        rgb[0] += weight * ((pixel >> 16) & 0xFF);
+                        rgb[1] += weight * ((pixel >> 8) & 0xFF);
+                        rgb[2] += weight * (pixel & 0xFF);
+                    }
+                }
+                for (int c = 0; c < 3; c++) {
+                    double value = Math.min(255, Math.max(0, rgb[c]));
+                    tensor[c * size * size + y * size + x] = (float) ((value / 255 - MEAN[c]) / STD[c]);
+                }
+            }
+        }
+        return tensor;
+    }
+
+    /** PIL's ImagingResample coefficients for output pixel {@code i}: {first source pixel, weights...}. */
+    private static double[] triangleWeights(int sourceSize, int targetSize, int i) {
+        double scale = (double) sourceSize / targetSize;
+        double support = Math.max(scale, 1.0);
+        double center = (i + 0.5) * scale;
+        int min = Math.max((int) (center - support + 0.5), 0);
+        int max = Math.min((int) (center + support + 0.5), sourceSize);
+        double[] weights = new double[max - min + 1];
+        weights[0] = min;
+        double total = 0;
+        for (int k = 0; k < max - min; k++) {
+            double distance = Math.abs((k + min - center + 0.5) / support);
+            weights[k + 1] = distance < 1 ? 1 - distance : 0;
+            total += weights[k + 1];
+        }
+        for (int k = 1; k < weights.length; k++) {
+            weights[k] /= total;
+        }
+        return weights;
     }
 
     private static BufferedImage filled(int width, int height, Color color) {
