@@ -22,7 +22,8 @@ import io.snapfind.imaging.ImageRejected.Reason;
 /**
  * Decodes untrusted image bytes into an upright RGB image. The checks run cheapest first and before any pixel is
  * decoded: byte size, magic bytes, then the dimensions from the header, so a small file that claims a huge image
- * (a decompression bomb) is refused without allocating it. Thread-safe.
+ * (a decompression bomb) is refused without allocating it. A plain JFIF JPEG, the common case, is decoded to its raw
+ * YCbCr samples and converted to RGB only when asked ({@link DecodedImage}). Thread-safe.
  */
 public final class ImageDecoder {
 

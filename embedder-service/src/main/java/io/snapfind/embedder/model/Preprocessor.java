@@ -262,9 +262,9 @@ public final class Preprocessor {
         }
 
         /**
-         * {@code target[at + i] = Σ weights · source[first[i] - sourceStart ..]} for every output i. Windows of two to
-         * four taps, the common downscales of photos to 256, are written out: a loop of so few iterations costs more
-         * than its multiplications. The sums run in the same order either way.
+         * {@code to[at + i] = Σ weights · source[first[i] - sourceStart ..]} for every output i, for three channels.
+         * Windows of three and four taps, the usual downscales of photos to 256, are written out: a loop of so few
+         * iterations costs more than its multiplications. The sums run in the same order either way.
          */
         void apply(float[] a, float[] b, float[] c, int sourceStart, float[] toA, float[] toB, float[] toC, int at) {
             int outputs = first.length;
