@@ -51,6 +51,20 @@ public final class JfifColor {
         int height = samples.getHeight();
         BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int[] out = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+        byte[] bytes = readerLayoutBytes(samples);
+        if (bytes != null) {
+            int start = ((DataBufferByte) samples.getDataBuffer()).getOffset();
+            int scanline = ((ComponentSampleModel) samples.getSampleModel()).getScanlineStride();
+            for (int y = 0, at = 0; y < height; y++) {
+                for (int x = 0, p = start + y * scanline; x < width; x++, p += 3, at++) {
+                    int luma = bytes[p] & 0xFF;
+                    int cb = (bytes[p + 1] & 0xFF) - 128;
+                    int cr = (bytes[p + 2] & 0xFF) - 128;
+                    out[at] = red(luma, cr) << 16 | green(luma, cb, cr) << 8 | blue(luma, cb);
+                }
+            }
+            return rgb;
+        }
         int[] row = new int[3 * width];
         for (int y = 0; y < height; y++) {
             samples.getPixels(samples.getMinX(), samples.getMinY() + y, width, 1, row);
@@ -64,30 +78,38 @@ public final class JfifColor {
         return rgb;
     }
 
-    /**
-     * The red, green and blue values, as floats 0..255, of {@code count} pixels of row {@code y} from column
-     * {@code x} on, of the three-band YCbCr {@code samples}.
-     */
-    public static void readRgb(Raster samples, int y, int x, int count, float[] red, float[] green, float[] blue) {
+    /** The samples' bytes when they are laid out as the JPEG reader gives them (Y, Cb, Cr interleaved), else null. */
+    private static byte[] readerLayoutBytes(Raster samples) {
         if (samples.getDataBuffer() instanceof DataBufferByte buffer && buffer.getNumBanks() == 1
                 && samples.getSampleModel() instanceof ComponentSampleModel layout
                 && layout.getPixelStride() == 3 && samples.getSampleModelTranslateX() == 0
                 && samples.getSampleModelTranslateY() == 0) {
             int[] bands = layout.getBandOffsets();
             if (bands[0] == 0 && bands[1] == 1 && bands[2] == 2) {
-                // The layout the JPEG reader gives: the loop runs over the bytes with constant offsets.
-                byte[] bytes = buffer.getData();
-                int p = buffer.getOffset() + y * layout.getScanlineStride() + 3 * x;
-                for (int i = 0; i < count; i++, p += 3) {
-                    int luma = bytes[p] & 0xFF;
-                    int cb = (bytes[p + 1] & 0xFF) - 128;
-                    int cr = (bytes[p + 2] & 0xFF) - 128;
-                    red[i] = red(luma, cr);
-                    green[i] = green(luma, cb, cr);
-                    blue[i] = blue(luma, cb);
-                }
-                return;
+                return buffer.getData();
             }
+        }
+        return null;
+    }
+
+    /**
+     * The red, green and blue values, as floats 0..255, of {@code count} pixels of row {@code y} from column
+     * {@code x} on, of the three-band YCbCr {@code samples}.
+     */
+    public static void readRgb(Raster samples, int y, int x, int count, float[] red, float[] green, float[] blue) {
+        byte[] bytes = readerLayoutBytes(samples);
+        if (bytes != null) {
+            int p = ((DataBufferByte) samples.getDataBuffer()).getOffset()
+                    + y * ((ComponentSampleModel) samples.getSampleModel()).getScanlineStride() + 3 * x;
+            for (int i = 0; i < count; i++, p += 3) {
+                int luma = bytes[p] & 0xFF;
+                int cb = (bytes[p + 1] & 0xFF) - 128;
+                int cr = (bytes[p + 2] & 0xFF) - 128;
+                red[i] = red(luma, cr);
+                green[i] = green(luma, cb, cr);
+                blue[i] = blue(luma, cb);
+            }
+            return;
         }
         int[] pixels = samples.getPixels(samples.getMinX() + x, samples.getMinY() + y, count, 1, (int[]) null);
         for (int i = 0; i < count; i++) {
