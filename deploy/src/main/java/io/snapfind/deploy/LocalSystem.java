@@ -38,8 +38,8 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
-    private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final Map<String, ChildProcess> running = new LinkedHashMap<>();
     private List<String> settings = List.of();
     private Map<String, String> environment;
@@ -113,12 +113,10 @@ public final class LocalSystem implements AutoCloseable {
         Map<ServiceSpec, ChildProcess> processes = new LinkedHashMap<>();
         for (ServiceSpec service : services.values()) {
             progress.accept(service.name() + " on " + service.url() + " ...");
-            commands.put(service.name(), command(service));
             processes.put(service, launch(service.name()));
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (Map.Entry<ServiceSpec, ChildProcess> entry : processes.entrySet()) {
-            awaitReady(http, entry.getKey(), entry.getValue(), startedAt, readyTimeout);
+            awaitReady(entry.getKey(), entry.getValue(), startedAt, readyTimeout);
             progress.accept(entry.getKey().name() + " ready");
         }
     }
@@ -153,9 +151,7 @@ public final class LocalSystem implements AutoCloseable {
                 .findFirst().map(ServiceSpec::settings).orElse(List.of());
         ServiceSpec service = new ServiceSpec(name, module, FreePort.find(), "1g", merged(base, changedSettings));
         services.put(name, service);
-        commands.put(name, command(service));
-        awaitReady(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), service, launch(name),
-                System.nanoTime(), readyTimeout);
+        awaitReady(service, launch(name), System.nanoTime(), readyTimeout);
         return service.url();
     }
 
@@ -163,7 +159,6 @@ public final class LocalSystem implements AutoCloseable {
     public void removeService(String name) {
         stopService(name);
         services.remove(name);
-        commands.remove(name);
     }
 
     /** Restarts a service with settings added to (or replacing, by key) the ones it had, and waits until ready. */
@@ -174,7 +169,6 @@ public final class LocalSystem implements AutoCloseable {
                 merged(service.settings(), changedSettings));
         stopService(name);
         services.put(name, changed);
-        commands.put(name, command(changed));
         startService(name, readyTimeout);
     }
 
@@ -222,12 +216,11 @@ public final class LocalSystem implements AutoCloseable {
         if (running.containsKey(name)) {
             return;
         }
-        awaitReady(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), services.get(name),
-                launch(name), System.nanoTime(), readyTimeout);
+        awaitReady(services.get(name), launch(name), System.nanoTime(), readyTimeout);
     }
 
     private ChildProcess launch(String name) {
-        ChildProcess process = ChildProcess.start(name, commands.get(name), environment, logs.resolve(name + ".log"));
+        ChildProcess process = ChildProcess.start(name, command(services.get(name)), environment, logs.resolve(name + ".log"));
         started.add(process);
         running.put(name, process);
         return process;
@@ -253,7 +246,7 @@ public final class LocalSystem implements AutoCloseable {
         return serviceUrl("query-gateway");
     }
 
-    private static void awaitReady(HttpClient http, ServiceSpec service, ChildProcess process, long startedAt,
+    private void awaitReady(ServiceSpec service, ChildProcess process, long startedAt,
             Duration readyTimeout) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();

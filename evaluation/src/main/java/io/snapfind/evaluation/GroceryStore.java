@@ -23,14 +23,8 @@ import java.util.stream.Collectors;
  */
 public final class GroceryStore {
 
-    /** The granularity a photo is judged at: its product (fine) or its kind of product (coarse). */
-    public enum Level { FINE, COARSE }
-
     /** One photo with both of its labels. */
     public record Photo(Path path, String fine, String coarse) {
-        public LabelledImage labelled(Level level) {
-            return new LabelledImage(path, level == Level.FINE ? fine : coarse);
-        }
     }
 
     /** Natural photos divided into the part a head may train on and the part it is evaluated on. */
@@ -108,11 +102,6 @@ public final class GroceryStore {
     /** The documented split: half of every class's natural photos for training, seed {@link #SPLIT_SEED}. */
     public PhotoSplit documentedSplit() {
         return split(0.5, SPLIT_SEED);
-    }
-
-    /** The photos as labelled images at one level. */
-    public static List<LabelledImage> labelled(List<Photo> photos, Level level) {
-        return photos.stream().map(photo -> photo.labelled(level)).toList();
     }
 
     private static List<String[]> rows(Path file, boolean header) {

@@ -2,6 +2,7 @@ package io.snapfind.imaging;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import com.drew.imaging.jpeg.JpegMetadataReader;
@@ -58,23 +59,12 @@ record JpegHeader(boolean isPlainYCbCr, int orientation) {
             return false;
         }
         byte[] app0 = segments.getSegment(JpegSegmentType.APP0);
-        if (app0 != null && startsWith(app0, JFIF)) {
+        if (app0 != null && app0.length >= JFIF.length
+                && Arrays.equals(app0, 0, JFIF.length, JFIF, 0, JFIF.length)) {
             return true;
         }
         for (int i = 0; i < 3; i++) {
             if (frame.getComponent(i) == null || frame.getComponent(i).getComponentId() != i + 1) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean startsWith(byte[] bytes, byte[] prefix) {
-        if (bytes.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[i] != prefix[i]) {
                 return false;
             }
         }

@@ -46,14 +46,6 @@ final class Backbone implements AutoCloseable {
         return spec.id();
     }
 
-    ModelSpec spec() {
-        return spec;
-    }
-
-    int dimension() {
-        return spec.dimension();
-    }
-
     /** The service's vectors of {@code images}, one inference for all of them. */
     float[][] embed(List<BufferedImage> images) {
         return serviceModel.embed(tensor(images), images.size());

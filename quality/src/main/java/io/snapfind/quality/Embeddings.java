@@ -36,10 +36,6 @@ final class Embeddings {
         return images;
     }
 
-    boolean has(ModelRef source, boolean raw) {
-        return whole.containsKey(key(source, raw));
-    }
-
     void putWhole(ModelRef source, boolean raw, int image, float[] vector, double millis) {
         String key = key(source, raw);
         whole.computeIfAbsent(key, k -> new float[images][])[image] = vector;

@@ -1,6 +1,5 @@
 package io.snapfind.quality;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -63,9 +62,5 @@ enum Mode {
             case CROPS_AND_WHOLE -> crops;
             case INDEXED -> query ? new float[][] { whole } : crops;
         };
-    }
-
-    static List<Mode> all() {
-        return List.of(values());
     }
 }

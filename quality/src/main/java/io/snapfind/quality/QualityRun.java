@@ -29,13 +29,6 @@ import io.snapfind.evaluation.RankFusion;
  */
 final class QualityRun {
 
-    static {
-        // DJL must never call home; the embedder's classes set these too, but the detector may load first.
-        System.setProperty("ai.djl.offline", "true");
-        System.setProperty("offline", "true");
-        System.setProperty("OPT_OUT_TRACKING", "true");
-    }
-
     /** Results kept per query: enough for top-5, P@5, mAP@10 and the example grid. */
     static final int KEPT_RESULTS = 10;
 

@@ -77,12 +77,10 @@ final class Report {
         out.println();
         out.println("Best by " + primaryFigureName(run.set()) + " at " + run.set().levels().get(0) + ": "
                 + best.configuration().name());
-        if (!run.results().isEmpty()) {
-            out.println("Per class (" + best.configuration().name() + ", " + run.set().levels().get(0) + "):");
-            best.figures(0).perClass().forEach((label, f) -> out.printf(Locale.ROOT,
-                    "  %-28s n=%3d top-1 %.3f top-5 %.3f P@5 %.3f mAP@10 %.3f%n", label, f.queries(), f.top1(),
-                    f.top5(), f.precisionAt5(), f.mapAt10()));
-        }
+        out.println("Per class (" + best.configuration().name() + ", " + run.set().levels().get(0) + "):");
+        best.figures(0).perClass().forEach((label, f) -> out.printf(Locale.ROOT,
+                "  %-28s n=%3d top-1 %.3f top-5 %.3f P@5 %.3f mAP@10 %.3f%n", label, f.queries(), f.top1(),
+                f.top5(), f.precisionAt5(), f.mapAt10()));
     }
 
     /** Writes everything under {@code dir}, the projector export under {@code projector} (none when null). */

@@ -36,10 +36,6 @@ final class ViewMaker {
         this.detector = detector;
     }
 
-    boolean cropsAvailable() {
-        return detector != null;
-    }
-
     /** One crop as the embedder receives it: decoded pixels, the detector's label ("image" for crop 0), score. */
     record CropView(BufferedImage image, String label, float score) {
     }

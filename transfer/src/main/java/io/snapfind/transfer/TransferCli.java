@@ -19,13 +19,6 @@ import picocli.CommandLine.Option;
         description = "Train a projection head on frozen MobileNetV2 features, and measure it.")
 public final class TransferCli {
 
-    static {
-        System.setProperty("ai.djl.offline", "true");
-        System.setProperty("offline", "true");
-        System.setProperty("OPT_OUT_TRACKING", "true");
-        System.setProperty("ai.djl.onnx.disable_alternative", "true");
-    }
-
     public static void main(String[] args) {
         Locale.setDefault(Locale.ROOT);
         System.exit(new CommandLine(new TransferCli()).execute(args));
@@ -46,13 +39,13 @@ public final class TransferCli {
         }
     }
 
-    /** The training settings, shared by train-head and unseen-classes. */
+    /** The training settings, shared by train-head and unseen-classes; defaults are the trainer's own. */
     abstract static class Training extends Common {
-        @Option(names = "--dimension", defaultValue = "256", description = "Output dimension (default: ${DEFAULT-VALUE})")
-        int dimension;
+        @Option(names = "--dimension", description = "Output dimension (default: ${DEFAULT-VALUE})")
+        int dimension = HeadTrainer.Settings.DEFAULT.dimension();
 
-        @Option(names = "--hidden", defaultValue = "0", description = "Hidden layer width, 0 for one linear layer (default: ${DEFAULT-VALUE})")
-        int hidden;
+        @Option(names = "--hidden", description = "Hidden layer width, 0 for one linear layer (default: ${DEFAULT-VALUE})")
+        int hidden = HeadTrainer.Settings.DEFAULT.hidden();
 
         @Option(names = "--max-epochs", defaultValue = "200", description = "Most epochs; cross-validation picks the number (default: ${DEFAULT-VALUE})")
         int maxEpochs;
@@ -60,23 +53,23 @@ public final class TransferCli {
         @Option(names = "--folds", defaultValue = "2", description = "Cross-validation folds of the training photos; below 2 trains --max-epochs (default: ${DEFAULT-VALUE})")
         int folds;
 
-        @Option(names = "--temperature", defaultValue = "0.1", description = "Softmax temperature of the cosine logits (default: ${DEFAULT-VALUE})")
-        float temperature;
+        @Option(names = "--temperature", description = "Softmax temperature of the cosine logits (default: ${DEFAULT-VALUE})")
+        float temperature = HeadTrainer.Settings.DEFAULT.temperature();
 
-        @Option(names = "--learning-rate", defaultValue = "0.001", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
-        float learningRate;
+        @Option(names = "--learning-rate", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
+        float learningRate = HeadTrainer.Settings.DEFAULT.learningRate();
 
-        @Option(names = "--weight-decay", defaultValue = "0.0001", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
-        float weightDecay;
+        @Option(names = "--weight-decay", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
+        float weightDecay = HeadTrainer.Settings.DEFAULT.weightDecay();
 
-        @Option(names = "--input-dropout", defaultValue = "0.5", description = "Share of input features dropped in training (default: ${DEFAULT-VALUE})")
-        float inputDropout;
+        @Option(names = "--input-dropout", description = "Share of input features dropped in training (default: ${DEFAULT-VALUE})")
+        float inputDropout = HeadTrainer.Settings.DEFAULT.inputDropout();
 
-        @Option(names = "--batch-size", defaultValue = "32", description = "Samples per update (default: ${DEFAULT-VALUE})")
-        int batchSize;
+        @Option(names = "--batch-size", description = "Samples per update (default: ${DEFAULT-VALUE})")
+        int batchSize = HeadTrainer.Settings.DEFAULT.batchSize();
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, batch order and folds (default: ${DEFAULT-VALUE})")
-        long seed;
+        @Option(names = "--seed", description = "Seed of weights, batch order and folds (default: ${DEFAULT-VALUE})")
+        long seed = HeadTrainer.Settings.DEFAULT.seed();
 
         @Option(names = "--no-mirror", description = "Do not add left-right mirrored images")
         boolean noMirror;

@@ -179,24 +179,24 @@ public final class Preprocessor {
                 int outRow = offsets[c] + y * size;
                 // The first tap sets the sums (0 + w·v is w·v), the last one also clips and normalises: two
                 // passes over the row fewer than filling, adding and finishing apart.
-                float w = rows.weights[weightAt];
-                int from = (window % ring) * size;
                 if (taps == 1) {
-                    finish(tmp, from, w, out, outRow, channelScale, channelOffset);
-                    continue;
-                }
-                for (int x = 0; x < size; x++) {
-                    sum[x] = w * tmp[from + x];
+                    java.util.Arrays.fill(sum, 0f);
+                } else {
+                    float w = rows.weights[weightAt];
+                    int from = (window % ring) * size;
+                    for (int x = 0; x < size; x++) {
+                        sum[x] = w * tmp[from + x];
+                    }
                 }
                 for (int k = 1; k < taps - 1; k++) {
-                    w = rows.weights[weightAt + k];
-                    from = ((window + k) % ring) * size;
+                    float w = rows.weights[weightAt + k];
+                    int from = ((window + k) % ring) * size;
                     for (int x = 0; x < size; x++) {
                         sum[x] += w * tmp[from + x];
                     }
                 }
-                w = rows.weights[weightAt + taps - 1];
-                from = ((window + taps - 1) % ring) * size;
+                float w = rows.weights[weightAt + taps - 1];
+                int from = ((window + taps - 1) % ring) * size;
                 for (int x = 0; x < size; x++) {
                     float v = sum[x] + w * tmp[from + x];
                     // PIL clips to 0..255 between passes and at the end; clipping keeps the filter's small
@@ -205,16 +205,6 @@ public final class Preprocessor {
                     out[outRow + x] = v * channelScale + channelOffset;
                 }
             }
-        }
-    }
-
-    /** The output row of a one-tap filter (an image no larger than the crop): w·v, clipped and normalised. */
-    private void finish(float[] tmp, int from, float w, float[] out, int outRow, float channelScale,
-            float channelOffset) {
-        for (int x = 0; x < size; x++) {
-            float v = w * tmp[from + x];
-            v = v < 0 ? 0 : (v > 255 ? 255 : v);
-            out[outRow + x] = v * channelScale + channelOffset;
         }
     }
 
