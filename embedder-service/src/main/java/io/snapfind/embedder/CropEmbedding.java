@@ -1,5 +1,7 @@
 package io.snapfind.embedder;
 
+import io.snapfind.contracts.SourceRecord;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +41,7 @@ public final class CropEmbedding {
     public static final String STAGE_INFERENCE = "embedder.inference";
     public static final String CONTRACT_VIOLATION = "contract-violation";
 
-    /** A consumed record: where it came from and its raw bytes. */
-    public record SourceRecord(String topic, int partition, long offset, String key, byte[] value) {
-    }
-
-    /**
+        /**
      * What to publish for one record, each part optional, both keyed by {@code key}: vectors first (as the event and
      * its encoded JSON), then the dead letter.
      */

@@ -1,5 +1,7 @@
 package io.snapfind.embedder;
 
+import io.snapfind.contracts.SourceRecord;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -191,8 +193,8 @@ class CropEmbeddingTest {
         return cropEmbedding.process(source(key, value)).join();
     }
 
-    private static CropEmbedding.SourceRecord source(String key, byte[] value) {
-        return new CropEmbedding.SourceRecord("images.crops", 2, 41, key, value);
+    private static SourceRecord source(String key, byte[] value) {
+        return new SourceRecord("images.crops", 2, 41, key, value);
     }
 
     private static CropsEvent cropsEvent(String productId, byte... crops) {

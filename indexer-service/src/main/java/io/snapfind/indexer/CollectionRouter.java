@@ -11,11 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CollectionRouter {
 
-    private final VectorIndex index;
+    private final VectorStore index;
     private final IndexSettings settings;
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
 
-    public CollectionRouter(VectorIndex index, IndexSettings settings) {
+    public CollectionRouter(VectorStore index, IndexSettings settings) {
         this.index = index;
         this.settings = settings;
     }

@@ -16,10 +16,10 @@ public final class IndexAdmin {
 
     private static final System.Logger LOG = System.getLogger(IndexAdmin.class.getName());
 
-    private final VectorIndex index;
+    private final VectorStore index;
     private final IndexSettings settings;
 
-    public IndexAdmin(VectorIndex index, IndexSettings settings) {
+    public IndexAdmin(VectorStore index, IndexSettings settings) {
         this.index = index;
         this.settings = settings;
     }
@@ -61,13 +61,13 @@ public final class IndexAdmin {
             return Optional.empty();
         }
         List<String> cropIds = images.values().stream().flatMap(Set::stream).toList();
-        List<VectorIndex.StoredRow> rows = index.rows(collection, cropIds);
+        List<VectorStore.StoredRow> rows = index.rows(collection, cropIds);
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        VectorIndex.StoredRow latest = rows.stream().max(Comparator.comparingLong(VectorIndex.StoredRow::indexedAtMillis))
+        VectorStore.StoredRow latest = rows.stream().max(Comparator.comparingLong(VectorStore.StoredRow::indexedAtMillis))
                 .orElseThrow();
-        long occurredAt = rows.stream().mapToLong(VectorIndex.StoredRow::occurredAtMillis).max().orElseThrow();
+        long occurredAt = rows.stream().mapToLong(VectorStore.StoredRow::occurredAtMillis).max().orElseThrow();
         return Optional.of(new ProductStatus(productId, true, rows.size(), latest.modelId(), collection,
                 Instant.ofEpochMilli(latest.indexedAtMillis()), Instant.ofEpochMilli(occurredAt)));
     }

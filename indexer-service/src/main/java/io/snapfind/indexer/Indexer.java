@@ -1,5 +1,11 @@
 package io.snapfind.indexer;
 
+import io.snapfind.milvus.Filters;
+
+import io.snapfind.milvus.IndexSchema;
+
+import io.snapfind.contracts.SourceRecord;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,7 +42,7 @@ public final class Indexer {
     /** Product ids per {@code productId in [...]} delete or manifest lookup. */
     private static final int PRODUCT_CHUNK = 1024;
 
-    private final VectorIndex index;
+    private final VectorStore index;
     private final CollectionRouter router;
     private final IndexSettings settings;
     private final int writeChunkRows;
@@ -44,7 +50,7 @@ public final class Indexer {
     private final EventCodec codec = new EventCodec();
     private final ObjectMapper json = new ObjectMapper();
 
-    public Indexer(VectorIndex index, IndexSettings settings, int writeChunkRows, Clock clock) {
+    public Indexer(VectorStore index, IndexSettings settings, int writeChunkRows, Clock clock) {
         if (writeChunkRows <= 0) {
             throw new IllegalArgumentException("write chunk must be positive, got " + writeChunkRows);
         }

@@ -1,7 +1,11 @@
 package io.snapfind.indexer;
 
+import io.snapfind.milvus.IndexSchema;
+
+import io.snapfind.milvus.Filters;
+
 import static io.restassured.RestAssured.given;
-import static io.snapfind.indexer.kafka.KafkaTestSupport.await;
+import static io.snapfind.indexer.messaging.KafkaTestSupport.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -40,8 +44,8 @@ import io.snapfind.contracts.VectorsEvent;
 import io.snapfind.harness.SharedInfrastructure;
 import io.snapfind.harness.quarkus.KafkaTestResource;
 import io.snapfind.harness.quarkus.MilvusLiteTestResource;
-import io.snapfind.indexer.kafka.KafkaTestSupport;
-import io.snapfind.indexer.milvus.MilvusVectorIndex;
+import io.snapfind.indexer.messaging.KafkaTestSupport;
+import io.snapfind.indexer.milvus.MilvusVectorStore;
 
 /** The service end to end: images.vectors on the real broker into Milvus Lite, the status API and the admin API. */
 @QuarkusTest
@@ -58,13 +62,13 @@ class IndexerIngestIT {
 
     private static KafkaTestSupport kafka;
     private static MilvusClientV2 client;
-    private static MilvusVectorIndex milvus;
+    private static MilvusVectorStore milvus;
 
     @BeforeAll
     static void connect() {
         kafka = new KafkaTestSupport();
         client = SharedInfrastructure.milvus().client();
-        milvus = new MilvusVectorIndex(() -> client, 16, 64);
+        milvus = new MilvusVectorStore(() -> client, 16, 64);
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package io.snapfind.indexer;
 
+import io.snapfind.contracts.SourceRecord;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +26,7 @@ class IndexerTest {
     private static final Instant NOW = Instant.parse("2025-03-01T12:00:05Z");
     private static final String MODEL = "m1";
 
-    private final FakeVectorIndex index = new FakeVectorIndex();
+    private final FakeVectorStore index = new FakeVectorStore();
     private final IndexSettings settings = IndexSettings.of("t_", "t_products", MODEL, 4, true);
     private final Indexer indexer = new Indexer(index, settings, 2, Clock.fixed(NOW, ZoneOffset.UTC));
     private long offset;

@@ -1,6 +1,9 @@
 package io.snapfind.detector.config;
 
 import java.awt.image.BufferedImage;
+import java.util.Map;
+
+import org.eclipse.microprofile.health.Readiness;
 
 import io.snapfind.detector.CropCutter;
 import io.snapfind.detector.CropSettings;
@@ -8,17 +11,18 @@ import io.snapfind.detector.DetectionResult;
 import io.snapfind.detector.Detector;
 import io.snapfind.detector.ImageIntake;
 import io.snapfind.detector.ProductProcessor;
-import io.snapfind.detector.api.DetectorMetrics;
+import io.snapfind.detector.metrics.DetectorMetrics;
 import io.snapfind.detector.model.DetectorModel;
 import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageLimits;
 import io.snapfind.imaging.fetch.FetchPolicy;
 import io.snapfind.imaging.fetch.HostResolver;
 import io.snapfind.imaging.fetch.SafeImageFetcher;
+import io.snapfind.support.health.ModelReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
-/** Builds the plain-Java domain objects from the configuration, once. */
+/** The detector's bean wiring: builds the plain-Java domain objects from the configuration, once. */
 @ApplicationScoped
 public class DetectorBeans {
 
@@ -75,5 +79,14 @@ public class DetectorBeans {
     @ApplicationScoped
     ProductProcessor productProcessor(ImageIntake intake, Detector detector, CropCutter cutter) {
         return new ProductProcessor(intake, detector, cutter);
+    }
+
+    /** Ready once the model has loaded and answered its warm-up inference. */
+    @Produces
+    @Readiness
+    @ApplicationScoped
+    ModelReadiness modelReadiness(DetectorModel model) {
+        return new ModelReadiness("detector-model", () -> Map.of("model", model.detector().name(),
+                "file", model.detector().model().file().getFileName().toString()));
     }
 }

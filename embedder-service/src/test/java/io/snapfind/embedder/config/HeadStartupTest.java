@@ -28,7 +28,7 @@ class HeadStartupTest {
     void aHeadedEntryServesTheHeadsDimension(@TempDir Path dir) throws IOException {
         Path head = dir.resolve("mobilenetv2-test.head");
         TestHeads.random(3, 1280, 32).write(head);
-        ModelSpec spec = EmbedderRuntime.selectedSpec(config(Map.of(
+        ModelSpec spec = EmbedderBeans.selectedSpec(config(Map.of(
                 "snapfind.embedder.model", "headed",
                 "snapfind.embedder.models.headed.head", head.toString())));
         assertEquals("headed", spec.id());
@@ -39,14 +39,14 @@ class HeadStartupTest {
 
     @Test
     void anEntryWithoutHeadHasNone() {
-        ModelSpec spec = EmbedderRuntime.selectedSpec(config(Map.of("snapfind.embedder.model", "headed")));
+        ModelSpec spec = EmbedderBeans.selectedSpec(config(Map.of("snapfind.embedder.model", "headed")));
         assertNull(spec.head());
         assertEquals(1280, spec.vectorDimension());
     }
 
     @Test
     void aMissingHeadFileStopsStartUpNamingIt() {
-        var error = assertThrows(ModelLoadException.class, () -> EmbedderRuntime.selectedSpec(config(Map.of(
+        var error = assertThrows(ModelLoadException.class, () -> EmbedderBeans.selectedSpec(config(Map.of(
                 "snapfind.embedder.model", "headed",
                 "snapfind.embedder.models.headed.head", "heads/not-trained-yet.head"))));
         String expected = ProjectPaths.asset("models").resolve("heads/not-trained-yet.head").toString();

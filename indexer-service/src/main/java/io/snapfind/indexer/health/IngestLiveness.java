@@ -4,8 +4,8 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-import io.snapfind.indexer.kafka.IngestLoop;
-import io.snapfind.indexer.runtime.IngestService;
+import io.snapfind.indexer.messaging.IngestLoop;
+import io.snapfind.indexer.messaging.IngestService;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

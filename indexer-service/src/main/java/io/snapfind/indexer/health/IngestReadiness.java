@@ -5,8 +5,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.snapfind.indexer.kafka.IngestLoop;
-import io.snapfind.indexer.runtime.IngestService;
+import io.snapfind.indexer.messaging.IngestLoop;
+import io.snapfind.indexer.messaging.IngestService;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Ready only while the ingest loop is consuming; down while it retries a batch (Milvus away) or has stopped. */

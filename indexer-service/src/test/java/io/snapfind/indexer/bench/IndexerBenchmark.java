@@ -27,19 +27,19 @@ import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.VectorsEvent;
 import io.snapfind.harness.SharedInfrastructure;
 import io.snapfind.indexer.BatchOutcome;
-import io.snapfind.indexer.Filters;
+import io.snapfind.milvus.Filters;
 import io.snapfind.indexer.IndexAdmin;
-import io.snapfind.indexer.IndexSchema;
+import io.snapfind.milvus.IndexSchema;
 import io.snapfind.indexer.IndexSettings;
 import io.snapfind.indexer.Indexer;
 import io.snapfind.indexer.IndexerMetrics;
 import io.snapfind.indexer.TestEvents;
-import io.snapfind.indexer.kafka.IngestLoop;
-import io.snapfind.indexer.kafka.KafkaClients;
-import io.snapfind.indexer.kafka.KafkaDeadLetterPublisher;
-import io.snapfind.indexer.kafka.KafkaTestSupport;
-import io.snapfind.indexer.milvus.MilvusConnection;
-import io.snapfind.indexer.milvus.MilvusVectorIndex;
+import io.snapfind.indexer.messaging.IngestLoop;
+import io.snapfind.indexer.messaging.KafkaClients;
+import io.snapfind.support.deadletter.DeadLetterPublisher;
+import io.snapfind.indexer.messaging.KafkaTestSupport;
+import io.snapfind.milvus.MilvusConnection;
+import io.snapfind.indexer.milvus.MilvusVectorStore;
 
 /**
  * Indexer-only benchmark on the real stack: a KRaft broker and Milvus Lite of their own, synthetic VectorsEvents of
@@ -122,7 +122,7 @@ public final class IndexerBenchmark {
         KafkaTestSupport.await("backlog drained", Duration.ofMinutes(30), () -> kafka.lag(stage.group, stage.topic) == 0);
         double seconds = (System.nanoTime() - start) / 1e9;
         running.stop();
-        long rows = new MilvusVectorIndex(() -> client, 16, 128).countRows(stage.settings.active().name());
+        long rows = new MilvusVectorStore(() -> client, 16, 128).countRows(stage.settings.active().name());
         double productsPerSecond = products / seconds;
         System.out.printf("throughput: %d products (%d events, %d rows in Milvus) in %.1f s = %.1f products/s, "
                 + "%.1f events/s, %.1f rows/s%n", products, products * imagesPerProduct, rows, seconds,
@@ -172,10 +172,10 @@ public final class IndexerBenchmark {
     }
 
     /** A product is searchable when Milvus acknowledged the last of its images. */
-    private static void acked(BatchOutcome outcome, List<io.snapfind.indexer.SourceRecord> batch,
+    private static void acked(BatchOutcome outcome, List<io.snapfind.contracts.SourceRecord> batch,
             Map<String, Long> publishedNanos, Map<String, Integer> pendingImages, List<Long> latenciesMillis) {
         long now = System.nanoTime();
-        for (io.snapfind.indexer.SourceRecord record : batch) {
+        for (io.snapfind.contracts.SourceRecord record : batch) {
             Integer left = pendingImages.computeIfPresent(record.key(), (k, n) -> n - 1);
             if (left != null && left == 0) {
                 pendingImages.remove(record.key());
@@ -185,7 +185,7 @@ public final class IndexerBenchmark {
     }
 
     private void verifySearchable(Stage stage, int count) {
-        MilvusVectorIndex index = new MilvusVectorIndex(() -> client, 16, 128);
+        MilvusVectorStore index = new MilvusVectorStore(() -> client, 16, 128);
         for (int p = 0; p < count; p += Math.max(1, count / 20)) {
             int rows = index.query(stage.settings.active().name(), Filters.eq(IndexSchema.PRODUCT_ID, "f" + p)).size();
             if (rows != imagesPerProduct * cropsPerImage) {
@@ -238,11 +238,11 @@ public final class IndexerBenchmark {
         }
 
         Running start(IngestLoop.BatchListener listener) {
-            MilvusVectorIndex index = new MilvusVectorIndex(() -> client, 16, 128);
+            MilvusVectorStore index = new MilvusVectorStore(() -> client, 16, 128);
             Map<String, Object> connection = Map.of("bootstrap.servers", kafka.bootstrapServers());
             IngestLoop loop = new IngestLoop(KafkaClients.ingestConsumer(connection, group, 500), topic,
                     new Indexer(index, settings, 1000, Clock.systemUTC()),
-                    new KafkaDeadLetterPublisher(KafkaClients.deadLetterProducer(connection), Duration.ofSeconds(30)),
+                    new DeadLetterPublisher(DeadLetterPublisher.kafka(KafkaClients.deadLetterProducer(connection))),
                     IndexerMetrics.NONE, new IndexAdmin(index, settings)::initialize,
                     listener == null ? (batch, outcome) -> {
                     } : listener, Duration.ofMillis(200), Duration.ofMillis(250), Duration.ofSeconds(5));

@@ -4,6 +4,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -11,11 +12,11 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.ClientWebApplicationException;
 
-import io.smallrye.mutiny.Uni;
-import io.snapfind.gateway.search.DetectedObject;
-import io.snapfind.gateway.search.Detections;
-import io.snapfind.gateway.search.ObjectDetector;
-import io.snapfind.gateway.search.Region;
+import io.smallrye.faulttolerance.api.AsynchronousNonBlocking;
+import io.snapfind.gateway.DetectedObject;
+import io.snapfind.gateway.Detections;
+import io.snapfind.gateway.ObjectDetector;
+import io.snapfind.gateway.Region;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -37,7 +38,8 @@ public class RemoteObjectDetector implements ObjectDetector {
     @Retry(maxRetries = 1, delay = 50, abortOn = DetectorRefusedImage.class)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             skipOn = DetectorRefusedImage.class)
-    public Uni<Detections> detect(byte[] image, int crops) {
+    @AsynchronousNonBlocking
+    public CompletionStage<Detections> detect(byte[] image, int crops) {
         return client.detect(crops, image)
                 .onFailure(RemoteObjectDetector::isRefusal)
                 .transform(failure -> new DetectorRefusedImage(
@@ -51,7 +53,8 @@ public class RemoteObjectDetector implements ObjectDetector {
                         cropBytes.add(d.crop() == null ? null : Base64.getDecoder().decode(d.crop()));
                     }
                     return new Detections(response.width(), response.height(), objects, cropBytes);
-                });
+                })
+                .subscribeAsCompletionStage();
     }
 
     private static boolean isRefusal(Throwable failure) {

@@ -6,14 +6,15 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
-import io.smallrye.mutiny.Uni;
-import io.snapfind.gateway.search.CropEmbedder;
-import io.snapfind.gateway.search.DetectedObject;
-import io.snapfind.gateway.search.Detections;
-import io.snapfind.gateway.search.Hit;
-import io.snapfind.gateway.search.ObjectDetector;
-import io.snapfind.gateway.search.Region;
-import io.snapfind.gateway.search.VectorIndex;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import io.snapfind.gateway.CropEmbedder;
+import io.snapfind.gateway.DetectedObject;
+import io.snapfind.gateway.Detections;
+import io.snapfind.gateway.Hit;
+import io.snapfind.gateway.ObjectDetector;
+import io.snapfind.gateway.Region;
+import io.snapfind.gateway.CropIndex;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
@@ -34,10 +35,12 @@ public final class FakeSearchBackends implements QuarkusTestProfile {
     @ApplicationScoped
     public static class Detector implements ObjectDetector {
         @Override
-        public Uni<Detections> detect(byte[] image, int crops) {
-            return Uni.createFrom().item(new Detections(0, 0, List.of(
+        public CompletionStage<Detections> detect(byte[] image, int crops) {
+            // The real detector cuts a crop per object; the fake embedder never looks inside one.
+            return CompletableFuture.completedFuture(new Detections(0, 0, List.of(
                     new DetectedObject("chair", 0.92f, new Region(40, 60, 200, 300)),
-                    new DetectedObject("couch", 0.81f, new Region(220, 120, 480, 330)))));
+                    new DetectedObject("couch", 0.81f, new Region(220, 120, 480, 330))),
+                    List.of(new byte[] { 1 }, new byte[] { 2 })));
         }
     }
 
@@ -46,22 +49,22 @@ public final class FakeSearchBackends implements QuarkusTestProfile {
     @ApplicationScoped
     public static class Embedder implements CropEmbedder {
         @Override
-        public Uni<Embeddings> embed(List<byte[]> jpegs) {
-            return Uni.createFrom().item(new Embeddings("fake", jpegs.stream().map(j -> new float[] { 1, 0 }).toList()));
+        public CompletionStage<Embeddings> embed(List<byte[]> jpegs) {
+            return CompletableFuture.completedFuture(new Embeddings("fake", jpegs.stream().map(j -> new float[] { 1, 0 }).toList()));
         }
     }
 
     @Alternative
     @Priority(1)
     @ApplicationScoped
-    public static class Index implements VectorIndex {
+    public static class Index implements CropIndex {
         @Override
-        public Uni<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit, Optional<String> category) {
+        public CompletionStage<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit, Optional<String> category) {
             List<Hit> hits = List.of(
                     new Hit("chair-1", "chair", "Oak chair", 0.93f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
                     new Hit("chair-2", "chair", "Pine chair", 0.87f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
                     new Hit("couch-7", "couch", "Grey couch", 0.71f, "front", "couch", new Region(0, 0, 10, 10), Map.of()));
-            return Uni.createFrom().item(vectors.stream().map(v -> hits).toList());
+            return CompletableFuture.completedFuture(vectors.stream().map(v -> hits).toList());
         }
     }
 }

@@ -1,0 +1,279 @@
+package io.snapfind.indexer.milvus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.common.IndexParam;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.SearchResp;
+import io.snapfind.contracts.VectorsEvent;
+import io.snapfind.harness.SharedInfrastructure;
+import io.snapfind.indexer.CollectionMismatchException;
+import io.snapfind.indexer.CollectionSpec;
+import io.snapfind.indexer.IndexAdmin;
+import io.snapfind.milvus.IndexSchema;
+import io.snapfind.indexer.IndexSettings;
+import io.snapfind.indexer.Indexer;
+import io.snapfind.contracts.SourceRecord;
+import io.snapfind.indexer.TestEvents;
+
+/** The Milvus adapter, the batch plan and the alias swap against a real Milvus Lite server. */
+class MilvusVectorStoreIT {
+
+    private static final String PREFIX = "itm_";
+    private static final int DIM = 8;
+    private static MilvusClientV2 client;
+    private static MilvusVectorStore index;
+
+    @BeforeAll
+    static void connect() {
+        client = SharedInfrastructure.milvus().client();
+        index = new MilvusVectorStore(() -> client, 16, 64);
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    @Test
+    void createsTheCollectionOnceAndValidatesItAfterwards() {
+        CollectionSpec spec = CollectionSpec.of(PREFIX, "create-model", DIM);
+        index.ensureCollection(spec);
+        index.forgetState();
+        index.ensureCollection(spec);
+        assertEquals(spec, index.describe(spec.name()).orElseThrow(), "model id and dimension read back from Milvus");
+        assertTrue(index.collections(PREFIX).contains(spec.name()));
+    }
+
+    @Test
+    void aDimensionOrMetricMismatchIsRefusedWithAClearMessage() {
+        CollectionSpec wrongDimension = CollectionSpec.of(PREFIX, "dim-model", DIM);
+        createForeign(wrongDimension.name(), 16, IndexParam.MetricType.COSINE);
+        CollectionMismatchException dimension = assertThrows(CollectionMismatchException.class,
+                () -> index.ensureCollection(wrongDimension));
+        assertTrue(dimension.getMessage().contains("dimension 16 while model 'dim-model' produces 8"), dimension.getMessage());
+
+        CollectionSpec wrongMetric = CollectionSpec.of(PREFIX, "metric-model", DIM);
+        createForeign(wrongMetric.name(), DIM, IndexParam.MetricType.L2);
+        CollectionMismatchException metric = assertThrows(CollectionMismatchException.class,
+                () -> index.ensureCollection(wrongMetric));
+        assertTrue(metric.getMessage().contains("metric L2 instead of COSINE"), metric.getMessage());
+    }
+
+    @Test
+    void hostileProductIdsAreMatchedExactlyAndNeverWidenAFilter() {
+        IndexSettings settings = IndexSettings.of(PREFIX + "hostile_", "unused_alias", "m", DIM, true);
+        Indexer indexer = new Indexer(index, settings, 100, Clock.systemUTC());
+        String hostile = "p\" || productId != \"\\ \n'ü";
+        indexer.index(List.of(
+                record(TestEvents.vectors(hostile, "i\"1", List.of("i\"1"), "m", DIM, 0, 1)),
+                record(TestEvents.vectors("victim", "i", List.of("i"), "m", DIM, 0))));
+        String collection = settings.active().name();
+        assertEquals(2, index.query(collection, io.snapfind.milvus.Filters.eq(IndexSchema.PRODUCT_ID, hostile)).size());
+
+        indexer.index(List.of(record(TestEvents.vectors(hostile, "i\"1", List.of("i\"1"), "m", DIM, 1))));
+        assertEquals(Set.of(TestEvents.cropId(hostile, "i\"1", 1), TestEvents.cropId("victim", "i", 0)),
+                cropIds(collection), "the update removed the hostile product's stale crop, and nothing else");
+        indexer.index(List.of(record(VectorsEvent.delete(hostile, Instant.now()))));
+
+        assertEquals(Set.of(TestEvents.cropId("victim", "i", 0)), cropIds(collection), "only the victim is left");
+    }
+
+    /**
+     * The collapsed batch plan must leave exactly the rows that applying the same events one by one leaves: random
+     * histories of updates, image removals and deletions, applied both ways on top of the same earlier state.
+     */
+    @Test
+    void aCollapsedBatchEqualsApplyingItsEventsOneByOne() {
+        Random random = new Random(42);
+        IndexSettings oneByOneSettings = IndexSettings.of(PREFIX + "seq_", "unused_alias", "m", DIM, true);
+        IndexSettings batchedSettings = IndexSettings.of(PREFIX + "bat_", "unused_alias", "m", DIM, true);
+        Indexer oneByOne = new Indexer(index, oneByOneSettings, 100, Clock.systemUTC());
+        Indexer batched = new Indexer(index, batchedSettings, 100, Clock.systemUTC());
+        for (int round = 0; round < 12; round++) {
+            List<SourceRecord> history = randomHistory(random, 8);
+            history.forEach(record -> oneByOne.index(List.of(record)));
+            batched.index(history);
+            assertEquals(rows(oneByOneSettings.active().name()), rows(batchedSettings.active().name()), "round " + round);
+        }
+    }
+
+    @Test
+    void aProductTooBigForItsManifestIsStillCleanedUpFromItsRows() {
+        IndexSettings settings = IndexSettings.of(PREFIX + "big_", "unused_alias", "m", DIM, true);
+        Indexer indexer = new Indexer(index, settings, 1000, Clock.systemUTC());
+        List<String> images = java.util.stream.IntStream.range(0, 200)
+                .mapToObj(i -> "image-" + i + "-" + "x".repeat(300)).toList();
+        indexer.index(images.stream()
+                .map(image -> record(TestEvents.vectors("big", image, images, "m", DIM, 0))).toList());
+        String collection = settings.active().name();
+        assertEquals(200, index.manifests(collection, List.of("big")).get("big").size(),
+                "the 68 KB manifest overflowed and is read back from the rows");
+        assertEquals(Boolean.TRUE, client.query(io.milvus.v2.service.vector.request.QueryReq.builder()
+                .collectionName(MilvusVectorStore.manifestOf(collection)).filter("productId == \"big\"")
+                .outputFields(List.of(IndexSchema.MANIFEST_OVERFLOW)).build())
+                .getQueryResults().get(0).getEntity().get(IndexSchema.MANIFEST_OVERFLOW));
+
+        List<String> half = images.subList(0, 100);
+        indexer.index(List.of(record(TestEvents.vectors("big", half.get(0), half, "m", DIM, 1))));
+
+        Set<String> expected = new HashSet<>();
+        expected.add(TestEvents.cropId("big", half.get(0), 1));
+        half.subList(1, 100).forEach(image -> expected.add(TestEvents.cropId("big", image, 0)));
+        assertEquals(expected, cropIds(collection));
+    }
+
+    @Test
+    void searchesThroughTheAliasKeepWorkingWhileItIsSwapped() throws Exception {
+        IndexSettings settings = IndexSettings.of(PREFIX + "swap_", PREFIX + "swap_products", "old", DIM, true);
+        IndexAdmin admin = new IndexAdmin(index, settings);
+        admin.initialize();
+        Indexer indexer = new Indexer(index, settings, 100, Clock.systemUTC());
+        List<SourceRecord> records = new ArrayList<>();
+        for (int p = 0; p < 5; p++) {
+            records.add(record(TestEvents.vectors("p" + p, "i", List.of("i"), "old", DIM, 0)));
+            records.add(record(TestEvents.vectors("p" + p, "i", List.of("i"), "new", DIM, 0)));
+        }
+        indexer.index(records);
+        String oldCollection = settings.active().name();
+        String newCollection = CollectionSpec.of(settings.prefix(), "new", DIM).name();
+
+        AtomicBoolean searching = new AtomicBoolean(true);
+        AtomicInteger searches = new AtomicInteger();
+        Set<String> modelsSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            while (searching.get()) {
+                try {
+                    SearchResp response = client.search(SearchReq.builder().collectionName(settings.alias())
+                            .data(List.of(new FloatVec(TestEvents.unitVector(DIM, 7)))).annsField(IndexSchema.VECTOR)
+                            .topK(3).outputFields(List.of(IndexSchema.MODEL_ID)).build());
+                    List<SearchResp.SearchResult> hits = response.getSearchResults().get(0);
+                    if (hits.size() != 3) {
+                        failures.add(new AssertionError("expected 3 hits, got " + hits.size()));
+                    }
+                    hits.forEach(hit -> modelsSeen.add(String.valueOf(hit.getEntity().get(IndexSchema.MODEL_ID))));
+                    searches.incrementAndGet();
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }
+        });
+        reader.start();
+        try {
+            for (int swap = 0; swap < 6; swap++) {
+                Thread.sleep(150);
+                admin.swapAlias(swap % 2 == 0 ? newCollection : oldCollection, 1.0, false);
+            }
+            Thread.sleep(150);
+        } finally {
+            searching.set(false);
+            reader.join();
+        }
+        assertEquals(List.of(), failures, "every search through the alias succeeded");
+        assertTrue(searches.get() > 6, "searched during the swaps: " + searches.get());
+        assertEquals(Set.of("old", "new"), modelsSeen, "results came from both collections");
+        assertEquals(oldCollection, admin.aliasTarget());
+    }
+
+    @Test
+    void theAliasIsNotSwappedToACollectionThatHasNotCaughtUp() {
+        IndexSettings settings = IndexSettings.of(PREFIX + "lag_", PREFIX + "lag_products", "old", DIM, true);
+        IndexAdmin admin = new IndexAdmin(index, settings);
+        admin.initialize();
+        Indexer indexer = new Indexer(index, settings, 100, Clock.systemUTC());
+        indexer.index(List.of(record(TestEvents.vectors("p1", "i", List.of("i"), "old", DIM, 0, 1)),
+                record(TestEvents.vectors("p1", "i", List.of("i"), "new", DIM, 0))));
+        String newCollection = CollectionSpec.of(settings.prefix(), "new", DIM).name();
+
+        var refused = assertThrows(io.snapfind.indexer.AdminException.class,
+                () -> admin.swapAlias(newCollection, 1.0, false));
+        assertTrue(refused.getMessage().contains("1 rows, 0.500 of the 2 rows"), refused.getMessage());
+        assertThrows(io.snapfind.indexer.AdminException.class, () -> admin.dropCollection(settings.active().name()),
+                "the alias target cannot be dropped");
+
+        admin.swapAlias(newCollection, 0.5, false);
+        admin.dropCollection(settings.active().name());
+        assertTrue(index.describe(settings.active().name()).isEmpty());
+    }
+
+    private static List<SourceRecord> randomHistory(Random random, int events) {
+        List<SourceRecord> history = new ArrayList<>();
+        for (int e = 0; e < events; e++) {
+            String product = "rp" + random.nextInt(3);
+            if (random.nextInt(6) == 0) {
+                history.add(record(VectorsEvent.delete(product, Instant.now())));
+                continue;
+            }
+            List<String> images = new ArrayList<>();
+            for (String image : List.of("a", "b", "c")) {
+                if (random.nextBoolean()) {
+                    images.add(image);
+                }
+            }
+            if (images.isEmpty()) {
+                images.add("a");
+            }
+            String image = images.get(random.nextInt(images.size()));
+            int[] crops = random.ints(random.nextInt(4), 0, 5).distinct().toArray();
+            history.add(record(TestEvents.vectors(product, image, images, "m", DIM, crops)));
+        }
+        return history;
+    }
+
+    private static Map<String, String> rows(String collection) {
+        Map<String, String> rows = new TreeMap<>();
+        index.query(collection, "cropId != \"\"").forEach(row -> rows.put(row.cropId(), row.productId() + "/" + row.imageId()));
+        return rows;
+    }
+
+    private static Set<String> cropIds(String collection) {
+        Set<String> ids = new HashSet<>();
+        index.query(collection, "cropId != \"\"").forEach(row -> ids.add(row.cropId()));
+        return ids;
+    }
+
+    private static long offset;
+
+    private static SourceRecord record(VectorsEvent event) {
+        return new SourceRecord("images.vectors", 0, offset++, event.productId(), TestEvents.encode(event));
+    }
+
+    private static void createForeign(String name, int dimension, IndexParam.MetricType metric) {
+        CreateCollectionReq.CollectionSchema schema = client.createSchema();
+        schema.addField(AddFieldReq.builder().fieldName(IndexSchema.CROP_ID).dataType(DataType.VarChar).maxLength(64)
+                .isPrimaryKey(true).build());
+        schema.addField(AddFieldReq.builder().fieldName(IndexSchema.PRODUCT_ID).dataType(DataType.VarChar).maxLength(64).build());
+        schema.addField(AddFieldReq.builder().fieldName(IndexSchema.IMAGE_ID).dataType(DataType.VarChar).maxLength(64).build());
+        schema.addField(AddFieldReq.builder().fieldName(IndexSchema.VECTOR).dataType(DataType.FloatVector)
+                .dimension(dimension).build());
+        client.createCollection(CreateCollectionReq.builder().collectionName(name).collectionSchema(schema)
+                .indexParams(List.of(IndexParam.builder().fieldName(IndexSchema.VECTOR)
+                        .indexType(IndexParam.IndexType.HNSW).metricType(metric).build()))
+                .build());
+    }
+}

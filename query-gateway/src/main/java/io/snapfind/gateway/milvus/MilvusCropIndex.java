@@ -1,0 +1,170 @@
+package io.snapfind.gateway.milvus;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.exception.MilvusClientException;
+import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.data.BaseVector;
+import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.SearchResp;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.snapfind.gateway.CropIndex;
+import io.snapfind.gateway.Hit;
+import io.snapfind.gateway.ModelMismatchException;
+import io.snapfind.gateway.Region;
+import io.snapfind.gateway.SearchUnavailableException;
+import io.snapfind.gateway.config.GatewayConfig;
+import io.snapfind.milvus.Filters;
+import io.snapfind.milvus.IndexSchema;
+import io.snapfind.milvus.MilvusConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Searches the collection behind the alias (the indexer's active model) through the Milvus SDK, on a worker thread
+ * because the SDK blocks. Bounded consistency: a search may miss rows indexed in the last moments, never blocks on them.
+ */
+@ApplicationScoped
+public class MilvusCropIndex implements CropIndex {
+
+    static final List<String> OUTPUT_FIELDS = List.of(IndexSchema.PRODUCT_ID, IndexSchema.CATEGORY, IndexSchema.TITLE,
+            IndexSchema.METADATA, IndexSchema.IMAGE_ID, IndexSchema.LABEL, IndexSchema.BOX);
+
+    private static final long MODEL_CACHE_NANOS = 5_000_000_000L;
+
+    private record ActiveModel(String modelId, long checkedAt) {
+    }
+
+    private volatile ActiveModel activeModel;
+    private final MilvusConnection milvus;
+    private final GatewayConfig config;
+
+    MilvusCropIndex(MilvusConnection milvus, GatewayConfig config) {
+        this.milvus = milvus;
+        this.config = config;
+    }
+
+    @Override
+    public CompletionStage<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit,
+            Optional<String> category) {
+        // The SDK blocks: never on the caller's (event-loop) thread.
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return search(modelId, vectors, limit, category);
+            } catch (MilvusClientException e) {
+                throw new SearchUnavailableException("the vector index cannot be reached: " + e.getMessage(), e);
+            }
+        }, Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * The model whose vectors the alias serves, from the collection property the indexer sets; {@code null} when
+     * the alias does not exist yet or the collection has no such property. Cached for a few seconds, and re-read at
+     * once when a query's model differs (the alias may just have moved).
+     */
+    String activeModel(boolean fresh) {
+        ActiveModel known = activeModel;
+        if (!fresh && known != null && System.nanoTime() - known.checkedAt() < MODEL_CACHE_NANOS) {
+            return known.modelId();
+        }
+        String modelId;
+        try {
+            Map<String, String> properties = milvus.client().describeCollection(DescribeCollectionReq.builder()
+                    .collectionName(config.collectionAlias()).build()).getProperties();
+            modelId = properties == null ? null : properties.get(IndexSchema.MODEL_ID_PROPERTY);
+        } catch (MilvusClientException e) {
+            if (!isMissing(e)) {
+                throw e;
+            }
+            modelId = null;
+        }
+        // Not cached while unknown: the indexer creates the alias with the first vectors.
+        activeModel = modelId == null ? null : new ActiveModel(modelId, System.nanoTime());
+        return modelId;
+    }
+
+    private List<List<Hit>> search(String modelId, List<float[]> vectors, int limit, Optional<String> category) {
+        String served = activeModel(false);
+        if (served != null && !served.equals(modelId) && (served = activeModel(true)) != null && !served.equals(modelId)) {
+            throw new ModelMismatchException(modelId, served);
+        }
+        List<BaseVector> data = vectors.stream().<BaseVector>map(FloatVec::new).toList();
+        SearchReq.SearchReqBuilder request = SearchReq.builder()
+                .collectionName(config.collectionAlias())
+                .annsField(IndexSchema.VECTOR)
+                .data(data)
+                .topK(limit)
+                .outputFields(OUTPUT_FIELDS)
+                .consistencyLevel(ConsistencyLevel.BOUNDED);
+        category.ifPresent(c -> request.filter(Filters.eq(IndexSchema.CATEGORY, c)));
+        SearchResp response;
+        try {
+            response = milvus.client().search(request.build());
+        } catch (MilvusClientException e) {
+            if (isMissing(e)) {
+                // Nothing indexed yet: the indexer creates the collection and the alias with the first vectors.
+                return vectors.stream().<List<Hit>>map(v -> List.of()).toList();
+            }
+            throw e;
+        }
+        List<List<Hit>> results = new ArrayList<>();
+        for (List<SearchResp.SearchResult> perQuery : response.getSearchResults()) {
+            results.add(perQuery.stream().map(MilvusCropIndex::hit).toList());
+        }
+        return results;
+    }
+
+    /** Milvus says "not found" for a missing alias in a search and "does not exist" when describing it. */
+    private static boolean isMissing(MilvusClientException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("not found") || message.contains("does not exist");
+    }
+
+    static Hit hit(SearchResp.SearchResult result) {
+        Map<String, Object> row = result.getEntity();
+        return new Hit(text(row, IndexSchema.PRODUCT_ID), text(row, IndexSchema.CATEGORY), text(row, IndexSchema.TITLE),
+                result.getScore(), text(row, IndexSchema.IMAGE_ID), text(row, IndexSchema.LABEL),
+                box(row.get(IndexSchema.BOX)), metadata(row.get(IndexSchema.METADATA)));
+    }
+
+    private static String text(Map<String, Object> row, String field) {
+        Object value = row.get(field);
+        return value == null ? null : value.toString();
+    }
+
+    /** The box as the indexer stores it: "x1,y1,x2,y2". */
+    static Region box(Object stored) {
+        if (stored == null) {
+            return null;
+        }
+        String[] parts = stored.toString().replaceAll("[\\[\\] ]", "").split(",");
+        if (parts.length != 4) {
+            return null;
+        }
+        return new Region(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
+                Integer.parseInt(parts[3]));
+    }
+
+    static Map<String, String> metadata(Object stored) {
+        Map<String, String> metadata = new HashMap<>();
+        if (stored instanceof JsonObject json) {
+            for (Map.Entry<String, JsonElement> entry : json.entrySet()) {
+                metadata.put(entry.getKey(), entry.getValue().isJsonPrimitive() ? entry.getValue().getAsString()
+                        : entry.getValue().toString());
+            }
+        } else if (stored instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> metadata.put(String.valueOf(key), String.valueOf(value)));
+        }
+        return metadata;
+    }
+}

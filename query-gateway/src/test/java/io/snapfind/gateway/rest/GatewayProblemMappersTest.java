@@ -1,0 +1,38 @@
+package io.snapfind.gateway.rest;
+
+import io.snapfind.support.problem.Problem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.resteasy.reactive.ClientWebApplicationException;
+import org.junit.jupiter.api.Test;
+
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+
+class GatewayProblemMappersTest {
+
+    private final GatewayProblemMappers mappers = new GatewayProblemMappers();
+
+    @Test
+    void aSearchServiceThatIsDownOrSlowIsA503() {
+        assertProblem(503, mappers.serviceDown(new CircuitBreakerOpenException("circuit open")));
+        assertProblem(503, mappers.serviceDown(new TimeoutException("3 s")));
+        assertProblem(503, mappers.serviceUnreachable(new ProcessingException("Connection refused")));
+        assertProblem(503, mappers.serviceUnreachable(new java.net.ConnectException("Connection refused")));
+        assertProblem(503, mappers.serviceFailed(new ClientWebApplicationException(503)));
+    }
+
+    @Test
+    void aSearchServiceRefusingTheGatewaysRequestIsABadGateway() {
+        assertProblem(502, mappers.serviceFailed(new ClientWebApplicationException(400)));
+    }
+
+    private static void assertProblem(int status, Response response) {
+        assertEquals(status, response.getStatus());
+        assertEquals(Problem.MEDIA_TYPE, response.getMediaType().toString());
+        assertEquals(status, ((Problem) response.getEntity()).status());
+    }
+}
