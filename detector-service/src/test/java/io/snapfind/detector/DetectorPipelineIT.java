@@ -26,7 +26,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
-
 import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -80,7 +79,7 @@ class DetectorPipelineIT {
     static void serveImages() throws IOException {
         images = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         images.createContext("/room.jpg", exchange -> {
-            byte[] body = TestImages.roomScene();
+            byte[] body = DetectorTestImages.roomScene();
             // The header lies; only the magic bytes count.
             exchange.getResponseHeaders().add("Content-Type", "text/html");
             exchange.sendResponseHeaders(200, body.length);
@@ -116,19 +115,19 @@ class DetectorPipelineIT {
         Instant at = Instant.parse("2025-03-01T12:00:00Z");
 
         ProductEvent goodUpsert = ProductEvent.upsert(good, "pets", "Dog and bicycle", Map.of("brand", "Snap"), List.of(
-                ProductImage.ofBytes("front", TestImages.dog()),
+                ProductImage.ofBytes("front", DetectorTestImages.dog()),
                 ProductImage.ofUrl("room", imagesBase + "/room.jpg"),
                 ProductImage.ofUrl("private", "http://10.0.0.1/internal.jpg"),
                 ProductImage.ofUrl("metadata", "http://169.254.169.254/latest/meta-data/")), at);
         ProductEvent badUpsert = ProductEvent.upsert(bad, "misc", "Broken images", Map.of(), List.of(
-                ProductImage.ofBytes("truncated", TestImages.truncatedJpeg()),
-                ProductImage.ofBytes("text", TestImages.text()),
-                ProductImage.ofBytes("bomb", TestImages.pngHeaderClaiming(30000, 30000)),
+                ProductImage.ofBytes("truncated", DetectorTestImages.truncatedJpeg()),
+                ProductImage.ofBytes("text", DetectorTestImages.text()),
+                ProductImage.ofBytes("bomb", DetectorTestImages.pngHeaderClaiming(30000, 30000)),
                 ProductImage.ofUrl("empty", imagesBase + "/empty.jpg"),
                 ProductImage.ofUrl("redirect", imagesBase + "/to-private.jpg"),
-                ProductImage.ofBytes("fine", TestImages.asset("photos/person.jpg"))), at);
+                ProductImage.ofBytes("fine", DetectorTestImages.asset("photos/person.jpg"))), at);
         ProductEvent afterUpsert = ProductEvent.upsert(after, "pets", "Eagle", Map.of(), List.of(
-                ProductImage.ofBytes("eagle", TestImages.asset("photos/eagle.jpg"))), at);
+                ProductImage.ofBytes("eagle", DetectorTestImages.asset("photos/eagle.jpg"))), at);
 
         byte[] goodBytes = CODEC.encode(goodUpsert);
         byte[] badBytes = CODEC.encode(badUpsert);
@@ -202,7 +201,7 @@ class DetectorPipelineIT {
 
     @Test
     void detectsFromAMultipartUpload() {
-        JsonPath body = given().multiPart("image", "dog.jpg", TestImages.dog(), "image/jpeg")
+        JsonPath body = given().multiPart("image", "dog.jpg", DetectorTestImages.dog(), "image/jpeg")
                 .when().post("/v1/detect")
                 .then().statusCode(200).body("width", equalTo(768)).body("height", equalTo(576))
                 .body("model", equalTo("yolov8n"))
@@ -217,14 +216,14 @@ class DetectorPipelineIT {
     @Test
     void detectsFromBase64Json() {
         given().contentType("application/json")
-                .body(Map.of("image", Base64.getEncoder().encodeToString(TestImages.roomScene())))
+                .body(Map.of("image", Base64.getEncoder().encodeToString(DetectorTestImages.roomScene())))
                 .when().post("/v1/detect")
                 .then().statusCode(200).body("detections.label", hasItems("chair", "bed"));
     }
 
     @Test
     void returnsTheCropsOfTheBestDetectionsWhenAsked() throws Exception {
-        JsonPath body = given().contentType("application/octet-stream").body(TestImages.roomScene())
+        JsonPath body = given().contentType("application/octet-stream").body(DetectorTestImages.roomScene())
                 .when().post("/v1/detect?crops=2")
                 .then().statusCode(200).extract().jsonPath();
         List<Map<String, Object>> detections = body.getList("detections");
@@ -252,12 +251,12 @@ class DetectorPipelineIT {
 
     @Test
     void refusesBadImagesWithProblemDetails() {
-        assertProblem(given().multiPart("image", "a.jpg", TestImages.text(), "image/jpeg"), 415, "not-an-image");
-        assertProblem(given().multiPart("image", "bomb.png", TestImages.pngHeaderClaiming(30000, 30000), "image/png"),
+        assertProblem(given().multiPart("image", "a.jpg", DetectorTestImages.text(), "image/jpeg"), 415, "not-an-image");
+        assertProblem(given().multiPart("image", "bomb.png", DetectorTestImages.pngHeaderClaiming(30000, 30000), "image/png"),
                 413, "too-many-pixels");
-        assertProblem(given().multiPart("image", "half.jpg", TestImages.truncatedJpeg(), "image/jpeg"), 422, "corrupt");
+        assertProblem(given().multiPart("image", "half.jpg", DetectorTestImages.truncatedJpeg(), "image/jpeg"), 422, "corrupt");
         assertProblem(given().multiPart("image", "empty.jpg", new byte[0], "image/jpeg"), 422, "empty");
-        assertProblem(given().contentType("application/octet-stream").body(TestImages.text()), 415, "not-an-image");
+        assertProblem(given().contentType("application/octet-stream").body(DetectorTestImages.text()), 415, "not-an-image");
         assertProblem(given().contentType("application/octet-stream").body(new byte[0]), 422, "empty");
         assertProblem(given().contentType("application/json").body(Map.of("image", "!!not base64!!")), 400,
                 "invalid-base64");

@@ -1,7 +1,5 @@
 package io.snapfind.embedder;
 
-import io.snapfind.contracts.SourceRecord;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +11,7 @@ import io.snapfind.contracts.CropVector;
 import io.snapfind.contracts.CropsEvent;
 import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.EventCodec;
+import io.snapfind.contracts.SourceRecord;
 import io.snapfind.contracts.VectorsEvent;
 import io.snapfind.imaging.ImageRejected;
 

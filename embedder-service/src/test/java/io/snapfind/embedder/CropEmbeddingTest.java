@@ -1,7 +1,5 @@
 package io.snapfind.embedder;
 
-import io.snapfind.contracts.SourceRecord;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -27,6 +25,7 @@ import io.snapfind.contracts.CropIds;
 import io.snapfind.contracts.CropsEvent;
 import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.EventCodec;
+import io.snapfind.contracts.SourceRecord;
 import io.snapfind.contracts.VectorsEvent;
 import io.snapfind.imaging.ImageRejected;
 

@@ -54,7 +54,7 @@ class EmbedderTest {
         List<String> categories = List.of("chair", "couch", "clock", "bed");
         List<List<float[]>> vectors = new ArrayList<>();
         for (String category : categories) {
-            vectors.add(embed(TestImages.ikea(category).subList(0, 4)));
+            vectors.add(embed(EmbedderTestImages.ikea(category).subList(0, 4)));
         }
         for (int a = 0; a < categories.size(); a++) {
             double within = meanCosine(vectors.get(a), vectors.get(a));
@@ -70,11 +70,11 @@ class EmbedderTest {
 
     @Test
     void aShopPhotoIsCloserToItsOwnCatalogueImageThanToOtherProducts() {
-        float[] bananaIconic = embed(List.of(TestImages.groceryIconic("Fruit/Banana/Banana_Iconic.jpg"))).get(0);
-        float[] milkIconic = embed(List.of(TestImages.groceryIconic("Packages/Milk/Arla-Standard-Milk/"
+        float[] bananaIconic = embed(List.of(EmbedderTestImages.groceryIconic("Fruit/Banana/Banana_Iconic.jpg"))).get(0);
+        float[] milkIconic = embed(List.of(EmbedderTestImages.groceryIconic("Packages/Milk/Arla-Standard-Milk/"
                 + "Arla-Standard-Milk_Iconic.jpg"))).get(0);
-        List<float[]> bananas = embed(TestImages.grocery("Fruit/Banana").subList(0, 3));
-        List<float[]> milks = embed(TestImages.grocery("Packages/Milk/Arla-Standard-Milk").subList(0, 3));
+        List<float[]> bananas = embed(EmbedderTestImages.grocery("Fruit/Banana").subList(0, 3));
+        List<float[]> milks = embed(EmbedderTestImages.grocery("Packages/Milk/Arla-Standard-Milk").subList(0, 3));
         for (int i = 0; i < 3; i++) {
             assertTrue(Vectors.cosine(bananas.get(i), bananaIconic) > Vectors.cosine(bananas.get(i), milkIconic),
                     "banana photo " + i);
@@ -85,7 +85,7 @@ class EmbedderTest {
 
     @Test
     void aBatchGivesTheSameVectorsAsOneByOneAndTheSameCropTheSameVector() {
-        List<byte[]> images = TestImages.mixed(12);
+        List<byte[]> images = EmbedderTestImages.mixed(12);
         List<float[]> single = new ArrayList<>();
         for (byte[] image : images) {
             single.add(embedder.embed(image).join());
@@ -103,7 +103,7 @@ class EmbedderTest {
 
     @Test
     void corruptBytesAreRefused() {
-        byte[] jpeg = TestImages.read(TestImages.photo("dog.jpg"));
+        byte[] jpeg = EmbedderTestImages.read(EmbedderTestImages.photo("dog.jpg"));
         byte[] corrupt = Arrays.copyOf(jpeg, 600);
         Arrays.fill(corrupt, 200, 600, (byte) 0x5A);
         assertRejected(corrupt, ImageRejected.Reason.CORRUPT);
@@ -128,8 +128,8 @@ class EmbedderTest {
     @Test
     void goodImagesInTheSameCallStillEmbedNextToABadOne() {
         List<ImageEmbedder.Attempt> attempts = embedder.embedEach(List.of(
-                TestImages.read(TestImages.photo("dog.jpg")), new byte[0],
-                TestImages.read(TestImages.photo("cat.png")))).join();
+                EmbedderTestImages.read(EmbedderTestImages.photo("dog.jpg")), new byte[0],
+                EmbedderTestImages.read(EmbedderTestImages.photo("cat.png")))).join();
         assertTrue(attempts.get(0).succeeded());
         assertInstanceOf(ImageRejected.class, attempts.get(1).failure());
         assertTrue(attempts.get(2).succeeded());
@@ -144,7 +144,7 @@ class EmbedderTest {
     }
 
     private static List<float[]> embed(List<Path> files) {
-        return embedder.embedEach(files.stream().map(TestImages::read).toList()).join().stream()
+        return embedder.embedEach(files.stream().map(EmbedderTestImages::read).toList()).join().stream()
                 .map(attempt -> {
                     assertTrue(attempt.succeeded(), () -> String.valueOf(attempt.failure()));
                     return attempt.vector();

@@ -77,7 +77,7 @@ class HeadedEmbedderTest {
 
     @Test
     void eachVectorIsTheHeadAppliedToTheBackbonesUnitVector() {
-        List<byte[]> images = TestImages.mixed(4);
+        List<byte[]> images = EmbedderTestImages.mixed(4);
         for (int i = 0; i < images.size(); i++) {
             float[] backbone = plain.embed(images.get(i)).join();
             float[] vector = headed.embed(images.get(i)).join();
@@ -89,7 +89,7 @@ class HeadedEmbedderTest {
 
     @Test
     void aBatchGivesTheSameVectorsAsOneByOne() {
-        List<byte[]> images = TestImages.mixed(12);
+        List<byte[]> images = EmbedderTestImages.mixed(12);
         List<float[]> single = new ArrayList<>();
         for (byte[] image : images) {
             single.add(headed.embed(image).join());

@@ -1,11 +1,5 @@
 package io.snapfind.indexer;
 
-import io.snapfind.milvus.Filters;
-
-import io.snapfind.milvus.IndexSchema;
-
-import io.snapfind.contracts.SourceRecord;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +16,10 @@ import io.snapfind.contracts.ContractViolation;
 import io.snapfind.contracts.CropVector;
 import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.EventCodec;
+import io.snapfind.contracts.SourceRecord;
 import io.snapfind.contracts.VectorsEvent;
+import io.snapfind.milvus.Filters;
+import io.snapfind.milvus.IndexSchema;
 
 /**
  * Turns a batch of {@code images.vectors} records into Milvus writes: decode, route each model to its collection,

@@ -1,9 +1,5 @@
 package io.snapfind.indexer;
 
-import io.snapfind.milvus.IndexSchema;
-
-import io.snapfind.milvus.Filters;
-
 import static io.restassured.RestAssured.given;
 import static io.snapfind.indexer.messaging.KafkaTestSupport.await;
 import static org.hamcrest.Matchers.containsString;
@@ -46,6 +42,8 @@ import io.snapfind.harness.quarkus.KafkaTestResource;
 import io.snapfind.harness.quarkus.MilvusLiteTestResource;
 import io.snapfind.indexer.messaging.KafkaTestSupport;
 import io.snapfind.indexer.milvus.MilvusVectorStore;
+import io.snapfind.milvus.Filters;
+import io.snapfind.milvus.IndexSchema;
 
 /** The service end to end: images.vectors on the real broker into Milvus Lite, the status API and the admin API. */
 @QuarkusTest

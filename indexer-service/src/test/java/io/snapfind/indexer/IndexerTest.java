@@ -1,7 +1,5 @@
 package io.snapfind.indexer;
 
-import io.snapfind.contracts.SourceRecord;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.snapfind.contracts.DeadLetter;
+import io.snapfind.contracts.SourceRecord;
 import io.snapfind.contracts.VectorsEvent;
 
 class IndexerTest {

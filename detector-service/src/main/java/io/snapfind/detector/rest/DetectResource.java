@@ -1,9 +1,5 @@
 package io.snapfind.detector.rest;
 
-import io.snapfind.support.problem.ProblemException;
-
-import io.snapfind.support.problem.Problem;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,6 +28,8 @@ import io.snapfind.detector.Detector;
 import io.snapfind.imaging.DecodedImage;
 import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageRejected;
+import io.snapfind.support.problem.Problem;
+import io.snapfind.support.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;

@@ -1,9 +1,5 @@
 package io.snapfind.embedder.messaging;
 
-import io.snapfind.embedder.metrics.EmbedderMetrics;
-
-import io.snapfind.contracts.SourceRecord;
-
 import java.time.Clock;
 import java.time.Duration;
 
@@ -19,11 +15,13 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.EventCodec;
-import io.snapfind.support.deadletter.DeadLetterPublisher;
+import io.snapfind.contracts.SourceRecord;
 import io.snapfind.contracts.VectorsEvent;
 import io.snapfind.embedder.CropEmbedding;
 import io.snapfind.embedder.EmbedderOverloaded;
 import io.snapfind.embedder.config.EmbedderBeans;
+import io.snapfind.embedder.metrics.EmbedderMetrics;
+import io.snapfind.support.deadletter.DeadLetterPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -1,11 +1,5 @@
 package io.snapfind.embedder.rest;
 
-import io.snapfind.embedder.metrics.EmbedderMetrics;
-
-import io.snapfind.support.problem.Problem;
-
-import io.snapfind.support.problem.ProblemException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +24,8 @@ import io.snapfind.embedder.EmbeddingFailed;
 import io.snapfind.embedder.ImageEmbedder;
 import io.snapfind.embedder.config.EmbedderBeans;
 import io.snapfind.imaging.ImageRejected;
+import io.snapfind.support.problem.Problem;
+import io.snapfind.support.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

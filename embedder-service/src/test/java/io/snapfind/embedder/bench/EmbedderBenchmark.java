@@ -20,13 +20,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.snapfind.embedder.BatchingQueue;
 import io.snapfind.embedder.Embedder;
+import io.snapfind.embedder.EmbedderTestImages;
 import io.snapfind.embedder.ModelSpec;
-import io.snapfind.embedder.TestImages;
 import io.snapfind.embedder.model.ModelCatalog;
 import io.snapfind.embedder.model.OnnxImageModel;
 import io.snapfind.embedder.model.Preprocessor;
-import io.snapfind.imaging.DecodedImage;
 import io.snapfind.harness.ProjectPaths;
+import io.snapfind.imaging.DecodedImage;
 import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageLimits;
 
@@ -59,7 +59,7 @@ public final class EmbedderBenchmark {
     private final ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
 
     private EmbedderBenchmark(int images, int repeats) {
-        this.jpegs = TestImages.mixed(images);
+        this.jpegs = EmbedderTestImages.mixed(images);
         this.repeats = repeats;
         ModelCatalog catalog = new ModelCatalog(ProjectPaths.asset("models"), Map.of("mobilenetv2",
                 new ModelCatalog.Entry("mobilenet_v2_uint8_embed.onnx", null, "embedding", 1280, 224, 256,

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.snapfind.embedder.EmbedderTestImages;
 import io.snapfind.embedder.ModelSpec;
-import io.snapfind.embedder.TestImages;
 import io.snapfind.embedder.TestModels;
 import io.snapfind.embedder.Vectors;
 import io.snapfind.imaging.ImageDecoder;
@@ -43,7 +43,7 @@ class OnnxImageModelTest {
 
     @Test
     void embeddingsAreUnitLengthAndOfTheConfiguredDimension() throws Exception {
-        float[][] vectors = model.embed(tensors(TestImages.photo("dog.jpg"), TestImages.photo("cat.png")), 2);
+        float[][] vectors = model.embed(tensors(EmbedderTestImages.photo("dog.jpg"), EmbedderTestImages.photo("cat.png")), 2);
         assertEquals(2, vectors.length);
         for (float[] vector : vectors) {
             assertEquals(1280, vector.length);
@@ -55,18 +55,18 @@ class OnnxImageModelTest {
 
     @Test
     void theSameImageGivesTheSameVector() throws Exception {
-        float[] pixels = tensors(TestImages.photo("eagle.jpg"));
+        float[] pixels = tensors(EmbedderTestImages.photo("eagle.jpg"));
         float[] first = model.embed(pixels, 1)[0];
-        float[] again = model.embed(tensors(TestImages.photo("eagle.jpg")), 1)[0];
+        float[] again = model.embed(tensors(EmbedderTestImages.photo("eagle.jpg")), 1)[0];
         assertArrayEquals(first, again, 1e-5f);
     }
 
     @Test
     void aBatchGivesTheSameVectorsAsOneByOne() throws Exception {
-        List<Path> files = List.of(TestImages.photo("dog.jpg"), TestImages.photo("street.jpg"),
-                TestImages.photo("giraffe.jpg"), TestImages.ikea("chair").get(0), TestImages.ikea("couch").get(0),
-                TestImages.grocery("Fruit/Banana").get(0), TestImages.photo("bulldog.png"),
-                TestImages.photo("horses.jpg"));
+        List<Path> files = List.of(EmbedderTestImages.photo("dog.jpg"), EmbedderTestImages.photo("street.jpg"),
+                EmbedderTestImages.photo("giraffe.jpg"), EmbedderTestImages.ikea("chair").get(0), EmbedderTestImages.ikea("couch").get(0),
+                EmbedderTestImages.grocery("Fruit/Banana").get(0), EmbedderTestImages.photo("bulldog.png"),
+                EmbedderTestImages.photo("horses.jpg"));
         float[][] batch = model.embed(tensors(files.toArray(Path[]::new)), files.size());
         for (int i = 0; i < files.size(); i++) {
             float[] single = model.embed(tensors(files.get(i)), 1)[0];
@@ -79,7 +79,7 @@ class OnnxImageModelTest {
     void theLogitsEntryClassifiesTheDogAsAMalamute() throws Exception {
         try (OnnxImageModel logits = OnnxImageModel.load(TestModels.catalog().spec("mobilenetv2-logits"),
                 OnnxImageModel.Options.DEFAULT)) {
-            float[][] scores = logits.embed(tensors(TestImages.photo("dog.jpg"), TestImages.photo("cat.png")), 2);
+            float[][] scores = logits.embed(tensors(EmbedderTestImages.photo("dog.jpg"), EmbedderTestImages.photo("cat.png")), 2);
             assertEquals(1000, scores[0].length);
             assertEquals(249, argmax(scores[0]), "ImageNet 249 is Alaskan Malamute");
             assertEquals(283, argmax(scores[1]), "ImageNet 283 is Persian cat");

@@ -14,8 +14,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.snapfind.embedder.EmbedderTestImages;
 import io.snapfind.embedder.ModelSpec;
-import io.snapfind.embedder.TestImages;
 import io.snapfind.imaging.DecodedImage;
 import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageLimits;
@@ -118,7 +118,7 @@ class PreprocessorTest {
     void jfifSamplesGiveTheTensorOfTheRgbImageExactly() throws Exception {
         ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
         Preprocessor preprocessor = new Preprocessor(spec(224, 256, ModelSpec.ChannelOrder.RGB));
-        List<byte[]> jpegs = new ArrayList<>(TestImages.mixed(8));
+        List<byte[]> jpegs = new ArrayList<>(EmbedderTestImages.mixed(8));
         BufferedImage photo = decoder.decode(jpegs.get(0)).image();
         jpegs.add(JpegEncoder.encode(photo.getSubimage(0, 100, 500, 180), 0.9f));
         jpegs.add(JpegEncoder.encode(photo.getSubimage(200, 0, 90, 500), 0.9f));

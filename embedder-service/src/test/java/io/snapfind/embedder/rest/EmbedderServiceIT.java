@@ -45,7 +45,7 @@ import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.EventCodec;
 import io.snapfind.contracts.Topics;
 import io.snapfind.contracts.VectorsEvent;
-import io.snapfind.embedder.TestImages;
+import io.snapfind.embedder.EmbedderTestImages;
 import io.snapfind.embedder.Vectors;
 import io.snapfind.harness.SharedInfrastructure;
 import io.snapfind.harness.quarkus.KafkaTestResource;
@@ -59,8 +59,8 @@ class EmbedderServiceIT {
     private static final EventCodec DEAD_LETTERS = new EventCodec(2 * EventCodec.DEFAULT_MAX_PAYLOAD_BYTES);
     private static final Instant OCCURRED = Instant.parse("2025-03-01T12:00:00Z");
 
-    private final byte[] chair = TestImages.read(TestImages.ikea("chair").get(0));
-    private final byte[] couch = TestImages.read(TestImages.ikea("couch").get(0));
+    private final byte[] chair = EmbedderTestImages.read(EmbedderTestImages.ikea("chair").get(0));
+    private final byte[] couch = EmbedderTestImages.read(EmbedderTestImages.ikea("couch").get(0));
 
     @Test
     void multipartImagesGetOneUnitVectorEachInOrder() {

@@ -24,12 +24,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 
+import io.snapfind.contracts.SourceRecord;
 import io.snapfind.indexer.BatchOutcome;
-import io.snapfind.support.deadletter.DeadLetterPublisher;
 import io.snapfind.indexer.IndexUnavailableException;
 import io.snapfind.indexer.Indexer;
 import io.snapfind.indexer.IndexerMetrics;
-import io.snapfind.contracts.SourceRecord;
+import io.snapfind.support.deadletter.DeadLetterPublisher;
 
 /**
  * Consumes {@code images.vectors} on one thread with a plain {@link Consumer}: poll a batch, index it, publish its

@@ -18,8 +18,8 @@ import io.snapfind.indexer.Indexer;
 import io.snapfind.indexer.config.IndexerConfig;
 import io.snapfind.indexer.messaging.IngestLoop;
 import io.snapfind.indexer.messaging.KafkaClients;
-import io.snapfind.support.deadletter.DeadLetterPublisher;
 import io.snapfind.indexer.metrics.MicrometerIndexerMetrics;
+import io.snapfind.support.deadletter.DeadLetterPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 

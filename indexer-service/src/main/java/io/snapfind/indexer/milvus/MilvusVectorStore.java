@@ -44,12 +44,12 @@ import io.milvus.v2.service.vector.response.QueryResp;
 import io.snapfind.contracts.Box;
 import io.snapfind.indexer.CollectionMismatchException;
 import io.snapfind.indexer.CollectionSpec;
-import io.snapfind.milvus.Filters;
 import io.snapfind.indexer.IndexRejectedException;
 import io.snapfind.indexer.IndexRow;
-import io.snapfind.milvus.IndexSchema;
 import io.snapfind.indexer.IndexUnavailableException;
 import io.snapfind.indexer.VectorStore;
+import io.snapfind.milvus.Filters;
+import io.snapfind.milvus.IndexSchema;
 
 /**
  * {@link VectorStore} on Milvus through the Java SDK v2. Collections are created with their HNSW/COSINE index in

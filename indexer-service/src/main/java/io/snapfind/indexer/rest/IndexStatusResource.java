@@ -1,7 +1,5 @@
 package io.snapfind.indexer.rest;
 
-import io.snapfind.support.problem.ProblemException;
-
 import java.util.Optional;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -9,6 +7,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import io.smallrye.common.annotation.Blocking;
 import io.snapfind.indexer.IndexAdmin;
+import io.snapfind.support.problem.ProblemException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;

@@ -27,19 +27,19 @@ import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.VectorsEvent;
 import io.snapfind.harness.SharedInfrastructure;
 import io.snapfind.indexer.BatchOutcome;
-import io.snapfind.milvus.Filters;
 import io.snapfind.indexer.IndexAdmin;
-import io.snapfind.milvus.IndexSchema;
 import io.snapfind.indexer.IndexSettings;
 import io.snapfind.indexer.Indexer;
 import io.snapfind.indexer.IndexerMetrics;
 import io.snapfind.indexer.TestEvents;
 import io.snapfind.indexer.messaging.IngestLoop;
 import io.snapfind.indexer.messaging.KafkaClients;
-import io.snapfind.support.deadletter.DeadLetterPublisher;
 import io.snapfind.indexer.messaging.KafkaTestSupport;
-import io.snapfind.milvus.MilvusConnection;
 import io.snapfind.indexer.milvus.MilvusVectorStore;
+import io.snapfind.milvus.Filters;
+import io.snapfind.milvus.IndexSchema;
+import io.snapfind.milvus.MilvusConnection;
+import io.snapfind.support.deadletter.DeadLetterPublisher;
 
 /**
  * Indexer-only benchmark on the real stack: a KRaft broker and Milvus Lite of their own, synthetic VectorsEvents of

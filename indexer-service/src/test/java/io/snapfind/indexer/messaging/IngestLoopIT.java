@@ -1,7 +1,5 @@
 package io.snapfind.indexer.messaging;
 
-import io.snapfind.support.deadletter.DeadLetterPublisher;
-
 import static io.snapfind.indexer.messaging.KafkaTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,16 +23,17 @@ import io.milvus.v2.client.MilvusClientV2;
 import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.VectorsEvent;
 import io.snapfind.harness.SharedInfrastructure;
-import io.snapfind.milvus.Filters;
 import io.snapfind.indexer.IndexAdmin;
-import io.snapfind.milvus.IndexSchema;
 import io.snapfind.indexer.IndexSettings;
 import io.snapfind.indexer.Indexer;
 import io.snapfind.indexer.IndexerMetrics;
 import io.snapfind.indexer.TestEvents;
 import io.snapfind.indexer.VectorStore;
-import io.snapfind.milvus.MilvusConnection;
 import io.snapfind.indexer.milvus.MilvusVectorStore;
+import io.snapfind.milvus.Filters;
+import io.snapfind.milvus.IndexSchema;
+import io.snapfind.milvus.MilvusConnection;
+import io.snapfind.support.deadletter.DeadLetterPublisher;
 
 /**
  * The ingest loop on the real broker and Milvus Lite, without Quarkus: a crash between the Milvus writes and the

@@ -29,16 +29,16 @@ import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
+import io.snapfind.contracts.SourceRecord;
 import io.snapfind.contracts.VectorsEvent;
 import io.snapfind.harness.SharedInfrastructure;
 import io.snapfind.indexer.CollectionMismatchException;
 import io.snapfind.indexer.CollectionSpec;
 import io.snapfind.indexer.IndexAdmin;
-import io.snapfind.milvus.IndexSchema;
 import io.snapfind.indexer.IndexSettings;
 import io.snapfind.indexer.Indexer;
-import io.snapfind.contracts.SourceRecord;
 import io.snapfind.indexer.TestEvents;
+import io.snapfind.milvus.IndexSchema;
 
 /** The Milvus adapter, the batch plan and the alias swap against a real Milvus Lite server. */
 class MilvusVectorStoreIT {

@@ -1,7 +1,5 @@
 package io.snapfind.gateway.rest;
 
-import io.snapfind.support.problem.ProblemException;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +14,9 @@ import io.snapfind.contracts.ContractViolation;
 import io.snapfind.contracts.ProductEvent;
 import io.snapfind.contracts.ProductImage;
 import io.snapfind.gateway.config.GatewayConfig;
-import io.snapfind.gateway.messaging.CatalogPublisher;
 import io.snapfind.gateway.indexer.IndexerClient;
+import io.snapfind.gateway.messaging.CatalogPublisher;
+import io.snapfind.support.problem.ProblemException;
 import io.snapfind.support.security.ApiKeyCheck;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

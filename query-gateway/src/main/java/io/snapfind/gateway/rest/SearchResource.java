@@ -1,7 +1,5 @@
 package io.snapfind.gateway.rest;
 
-import io.snapfind.support.problem.ProblemException;
-
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,6 +21,7 @@ import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageRejected;
 import io.snapfind.imaging.fetch.FetchRefused;
 import io.snapfind.imaging.fetch.SafeImageFetcher;
+import io.snapfind.support.problem.ProblemException;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

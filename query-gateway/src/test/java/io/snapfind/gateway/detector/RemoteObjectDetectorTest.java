@@ -14,8 +14,8 @@ import org.jboss.resteasy.reactive.ClientWebApplicationException;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.Uni;
-import io.snapfind.gateway.detector.DetectorClient.DetectResponse;
 import io.snapfind.gateway.Detections;
+import io.snapfind.gateway.detector.DetectorClient.DetectResponse;
 
 class RemoteObjectDetectorTest {
 

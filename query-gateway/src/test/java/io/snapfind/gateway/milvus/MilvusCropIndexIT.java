@@ -1,9 +1,5 @@
 package io.snapfind.gateway.milvus;
 
-import io.snapfind.milvus.MilvusConnection;
-
-import io.snapfind.milvus.IndexSchema;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,11 +21,13 @@ import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.utility.request.AlterAliasReq;
 import io.milvus.v2.service.utility.request.CreateAliasReq;
 import io.milvus.v2.service.vector.request.InsertReq;
-import io.snapfind.gateway.config.GatewayConfig;
-import io.snapfind.milvus.MilvusConfig;
 import io.snapfind.gateway.Hit;
 import io.snapfind.gateway.ModelMismatchException;
+import io.snapfind.gateway.config.GatewayConfig;
 import io.snapfind.harness.SharedInfrastructure;
+import io.snapfind.milvus.IndexSchema;
+import io.snapfind.milvus.MilvusConfig;
+import io.snapfind.milvus.MilvusConnection;
 
 /** The gateway's Milvus adapter on Milvus Lite: it searches the alias and refuses another model's vectors. */
 class MilvusCropIndexIT {

@@ -1,7 +1,5 @@
 package io.snapfind.gateway.rest;
 
-import io.snapfind.support.problem.Problem;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -9,6 +7,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.resteasy.reactive.ClientWebApplicationException;
 import org.junit.jupiter.api.Test;
 
+import io.snapfind.support.problem.Problem;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 

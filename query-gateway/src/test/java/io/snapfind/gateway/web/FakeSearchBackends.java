@@ -4,17 +4,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
 import io.snapfind.gateway.CropEmbedder;
+import io.snapfind.gateway.CropIndex;
 import io.snapfind.gateway.DetectedObject;
 import io.snapfind.gateway.Detections;
 import io.snapfind.gateway.Hit;
 import io.snapfind.gateway.ObjectDetector;
 import io.snapfind.gateway.Region;
-import io.snapfind.gateway.CropIndex;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;

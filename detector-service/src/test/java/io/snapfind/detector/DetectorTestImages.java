@@ -11,9 +11,9 @@ import java.util.zip.CRC32;
 import io.snapfind.harness.ProjectPaths;
 
 /** Real photos from the assets and the broken inputs the pipeline must survive. */
-public final class TestImages {
+public final class DetectorTestImages {
 
-    private TestImages() {
+    private DetectorTestImages() {
     }
 
     public static byte[] asset(String path) {

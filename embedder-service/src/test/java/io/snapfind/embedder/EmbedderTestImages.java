@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 import io.snapfind.harness.ProjectPaths;
 
 /** Real photos from the shared assets, in a stable order. */
-public final class TestImages {
+public final class EmbedderTestImages {
 
-    private TestImages() {
+    private EmbedderTestImages() {
     }
 
     /** IKEA catalogue photos of one category folder (bed, chair, clock, couch, dining table, plant_pot). */
@@ -64,7 +64,7 @@ public final class TestImages {
 
     private static List<Path> jpegs(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(TestImages::isJpeg).sorted().toList();
+            return files.filter(EmbedderTestImages::isJpeg).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,7 +72,7 @@ public final class TestImages {
 
     private static List<Path> jpegsBelow(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(TestImages::isJpeg).sorted().toList();
+            return files.filter(EmbedderTestImages::isJpeg).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
