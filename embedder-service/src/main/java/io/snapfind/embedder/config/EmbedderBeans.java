@@ -66,7 +66,9 @@ public class EmbedderBeans {
 
     /** The configured model's spec, its file and projection head checked: the first step of start-up. */
     static ModelSpec selectedSpec(EmbedderConfig config) {
-        return new ModelCatalog(ModelCatalog.location(config.modelsDir()), entries(config)).spec(config.model());
+        return new ModelCatalog(ModelCatalog.location(config.modelsDir()),
+                config.builtModelsDir().map(ModelCatalog::location).orElseGet(ModelCatalog::defaultBuiltLocation),
+                entries(config)).spec(config.model());
     }
 
     static Map<String, ModelCatalog.Entry> entries(EmbedderConfig config) {

@@ -15,6 +15,12 @@ public interface EmbedderConfig {
     /** Folder of the model files, as a path or a {@code file:} URL; nothing is ever downloaded. */
     String modelsDir();
 
+    /**
+     * Folder of the models scripts/build-models.sh builds, named {@code built:<file>} in the catalogue; when unset,
+     * {@code $SNAPFIND_MODELS_CACHE}, else {@code ~/.cache/snapfind/models}, as the script decides.
+     */
+    Optional<String> builtModelsDir();
+
     /** Catalogue id of the model to serve. */
     @WithDefault("mobilenetv2")
     String model();
@@ -32,7 +38,7 @@ public interface EmbedderConfig {
 
     /** One catalogue entry. */
     interface Model {
-        /** File name inside {@link #modelsDir()}, or an absolute path. */
+        /** File name inside {@link #modelsDir()}, an absolute path, or {@code built:<name>} (see builtModelsDir). */
         String file();
 
         /** Input tensor name; leave empty for a single-input model. */

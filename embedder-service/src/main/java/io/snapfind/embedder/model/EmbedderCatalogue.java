@@ -30,7 +30,10 @@ public final class EmbedderCatalogue {
     private EmbedderCatalogue() {
     }
 
-    /** The catalogue with its files looked up in {@code modelsDir}. */
+    /**
+     * The catalogue with its files looked up in {@code modelsDir}, and its {@code built:} files in
+     * {@link ModelCatalog#defaultBuiltLocation()}.
+     */
     public static ModelCatalog load(Path modelsDir) {
         return new ModelCatalog(modelsDir.toAbsolutePath().normalize(), entries(embedderProperties()));
     }

@@ -13,6 +13,10 @@ import io.snapfind.embedder.ModelSpec;
  * The models the embedder knows, by id, and where their files are. The location is a local folder, given as a
  * path or a {@code file:} URL; anything else is refused because the embedder never downloads (it runs offline).
  * Only the selected entry's file has to exist, so the catalogue can list models that are installed elsewhere.
+ *
+ * <p>A file named {@code built:<name>} lives in the built-models folder instead: the cache where
+ * {@code scripts/build-models.sh} writes the backbones it builds from public weights (the embedder's build runs it),
+ * outside the repository and outside {@code models-dir}.
  */
 public final class ModelCatalog {
 
@@ -32,12 +36,47 @@ public final class ModelCatalog {
 
     private static final Pattern URL_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
 
+    /** The prefix of a file in the built-models folder. */
+    public static final String BUILT = "built:";
+
+    /** The system property, then the environment variable, naming the built-models folder. */
+    public static final String BUILT_MODELS_PROPERTY = "snapfind.embedder.built-models-dir";
+    public static final String BUILT_MODELS_ENV = "SNAPFIND_MODELS_CACHE";
+
     private final Path location;
+    private final Path builtLocation;
     private final Map<String, Entry> entries;
 
+    /** A catalogue whose {@code built:} files are looked up in {@link #defaultBuiltLocation()}. */
     public ModelCatalog(Path location, Map<String, Entry> entries) {
+        this(location, defaultBuiltLocation(), entries);
+    }
+
+    public ModelCatalog(Path location, Path builtLocation, Map<String, Entry> entries) {
         this.location = location;
+        this.builtLocation = builtLocation.toAbsolutePath().normalize();
         this.entries = new TreeMap<>(entries);
+    }
+
+    /**
+     * Where {@code scripts/build-models.sh} writes the models it builds, as that script decides it:
+     * {@code -Dsnapfind.embedder.built-models-dir}, else {@code $SNAPFIND_MODELS_CACHE}, else
+     * {@code ~/.cache/snapfind/models}.
+     */
+    public static Path defaultBuiltLocation() {
+        String configured = System.getProperty(BUILT_MODELS_PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            configured = System.getenv(BUILT_MODELS_ENV);
+        }
+        if (configured == null || configured.isBlank()) {
+            return Path.of(System.getProperty("user.home"), ".cache", "snapfind", "models").toAbsolutePath();
+        }
+        return location(configured);
+    }
+
+    /** The built-models folder of this catalogue. */
+    public Path builtLocation() {
+        return builtLocation;
     }
 
     /** Parses a models location: a plain path or a {@code file:} URL. */
@@ -82,10 +121,14 @@ public final class ModelCatalog {
         if (entry.file() == null || entry.file().isBlank()) {
             throw new ModelLoadException("Model '" + id + "' has no file configured");
         }
-        Path file = location.resolve(entry.file()).normalize();
+        boolean built = entry.file().startsWith(BUILT);
+        Path file = built ? builtLocation.resolve(entry.file().substring(BUILT.length())).normalize()
+                : location.resolve(entry.file()).normalize();
         if (!Files.exists(file)) {
-            throw new ModelLoadException("Model file " + file + " of model '" + id + "' does not exist (models "
-                    + "location " + location + ")");
+            throw new ModelLoadException("Model file " + file + " of model '" + id + "' does not exist " + (built
+                    ? "(built-models folder " + builtLocation + "; scripts/build-models.sh builds it, and the "
+                            + "embedder-service build runs that script)"
+                    : "(models location " + location + ")"));
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new ModelLoadException("Model file " + file + " of model '" + id + "' is not a readable file");

@@ -29,6 +29,16 @@ class EmbedderCatalogueTest {
         assertEquals(224, mobilenet.inputSize(), "the default of EmbedderConfig.Model");
         assertEquals(256, mobilenet.resize());
         assertArrayEquals(new float[] { 0.485f, 0.456f, 0.406f }, mobilenet.mean());
+        ModelCatalog.Entry lite2 = entries.get("efficientnet-lite2");
+        assertEquals("built:efficientnet_lite2.onnx", lite2.file());
+        assertEquals("features", lite2.output());
+        assertEquals(260, lite2.inputSize());
+        assertEquals(292, lite2.resize(), "TensorFlow's eval crop: the centre S/(S+32) of the shorter side");
+        // (pixel - 127) / 128 on 0..255 values, as the [0,1]-based mean and std of the catalogue.
+        assertEquals(127f / 255f, lite2.mean()[0], 1e-7f);
+        assertEquals(128f / 255f, lite2.std()[2], 1e-7f);
+        assertEquals("logits", entries.get("efficientnet-lite0-logits").output());
+        assertEquals(1000, entries.get("efficientnet-lite1-logits").dimension());
         assertEquals("data", entries.get("resnet50").input());
         assertEquals("resnetv17_dense0_fwd", entries.get("resnet50").output());
     }

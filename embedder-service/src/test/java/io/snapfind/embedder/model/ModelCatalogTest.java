@@ -43,6 +43,40 @@ class ModelCatalogTest {
     }
 
     @Test
+    void aBuiltFileIsLookedUpInTheBuiltModelsFolder(@TempDir Path dir) throws IOException {
+        Path models = Files.createDirectory(dir.resolve("models"));
+        Path built = Files.createDirectory(dir.resolve("built"));
+        Files.writeString(built.resolve("b.onnx"), "x");
+        ModelCatalog catalog = new ModelCatalog(models, built, Map.of(
+                "b", TestModels.entry("built:b.onnx", "features", 1280),
+                "absent", TestModels.entry("built:absent.onnx", "features", 1280)));
+        assertEquals(built.resolve("b.onnx"), catalog.spec("b").file());
+        var error = assertThrows(ModelLoadException.class, () -> catalog.spec("absent"));
+        assertTrue(error.getMessage().contains(built.resolve("absent.onnx").toString())
+                && error.getMessage().contains("scripts/build-models.sh"), error.getMessage());
+    }
+
+    @Test
+    void theBuiltModelsFolderDefaultsToTheBuildScriptsCache() {
+        String previous = System.getProperty(ModelCatalog.BUILT_MODELS_PROPERTY);
+        try {
+            System.setProperty(ModelCatalog.BUILT_MODELS_PROPERTY, "/tmp/snapfind-built");
+            assertEquals(Path.of("/tmp/snapfind-built"), ModelCatalog.defaultBuiltLocation());
+            System.clearProperty(ModelCatalog.BUILT_MODELS_PROPERTY);
+            String env = System.getenv(ModelCatalog.BUILT_MODELS_ENV);
+            Path expected = env != null && !env.isBlank() ? Path.of(env).toAbsolutePath().normalize()
+                    : Path.of(System.getProperty("user.home"), ".cache/snapfind/models");
+            assertEquals(expected, ModelCatalog.defaultBuiltLocation());
+        } finally {
+            if (previous == null) {
+                System.clearProperty(ModelCatalog.BUILT_MODELS_PROPERTY);
+            } else {
+                System.setProperty(ModelCatalog.BUILT_MODELS_PROPERTY, previous);
+            }
+        }
+    }
+
+    @Test
     void anUnknownIdListsTheKnownOnes(@TempDir Path dir) {
         ModelCatalog catalog = new ModelCatalog(dir, Map.of("a", TestModels.entry("a.onnx", "o", 4)));
         var error = assertThrows(ModelLoadException.class, () -> catalog.spec("resnet"));
