@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.snapfind.embedder.EmbedderTestImages;
 import io.snapfind.embedder.ModelSpec;
-import io.snapfind.embedder.TestImages;
 import io.snapfind.embedder.Vectors;
 import io.snapfind.harness.ProjectPaths;
 import io.snapfind.imaging.DecodedImage;
@@ -73,7 +73,7 @@ class EfficientNetLiteIT {
             Preprocessor preprocessor = new Preprocessor(spec);
             List<String> failures = new ArrayList<>();
             for (Map.Entry<String, Set<String>> photo : EXPECTED.entrySet()) {
-                float[] logits = model.embed(preprocessor.apply(decode(TestImages.photo(photo.getKey()))), 1)[0];
+                float[] logits = model.embed(preprocessor.apply(decode(EmbedderTestImages.photo(photo.getKey()))), 1)[0];
                 assertEquals(1000, logits.length);
                 List<String> top5 = top(logits, 5);
                 System.out.printf("%s %s top-5: %s%n", id, photo.getKey(), top5);
@@ -85,7 +85,7 @@ class EfficientNetLiteIT {
                 }
             }
             assertTrue(failures.isEmpty(), id + ": " + failures);
-            float[] pixels = preprocessor.apply(decode(TestImages.photo("dog.jpg")));
+            float[] pixels = preprocessor.apply(decode(EmbedderTestImages.photo("dog.jpg")));
             long[] nanos = new long[10];
             try (OnnxImageModel.Session session = model.newSession()) {
                 session.run(pixels, 1);
@@ -113,8 +113,8 @@ class EfficientNetLiteIT {
                 features.std(), features.channelOrder());
         ModelSpec map = new ModelCatalog(catalog.location(), catalog.builtLocation(), Map.of("map", mapEntry))
                 .spec("map");
-        List<Path> photos = List.of(TestImages.photo("dog.jpg"), TestImages.photo("eagle.jpg"),
-                TestImages.ikea("chair").get(0));
+        List<Path> photos = List.of(EmbedderTestImages.photo("dog.jpg"), EmbedderTestImages.photo("eagle.jpg"),
+                EmbedderTestImages.ikea("chair").get(0));
         try (OnnxImageModel pooled = OnnxImageModel.load(features, ONE_THREAD);
                 OnnxImageModel spatial = OnnxImageModel.load(map, ONE_THREAD)) {
             Preprocessor preprocessor = new Preprocessor(features);
