@@ -10,13 +10,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 
 import io.snapfind.imaging.ImageFormat;
 import io.snapfind.imaging.fetch.FetchRefused.Reason;
-import io.snapfind.imaging.fetch.PinnedHttpGet.Connector;
-import io.snapfind.imaging.fetch.PinnedHttpGet.Response;
-import io.snapfind.imaging.fetch.PinnedHttpGet.Target;
+import io.snapfind.imaging.fetch.HopClient.Response;
+import io.snapfind.imaging.fetch.HopClient.Target;
+import io.snapfind.imaging.fetch.PinnedAddresses.ConnectWatcher;
 
 /**
  * Downloads an image from a URL that someone else chose, without becoming a tool for reaching the inside of the
@@ -27,7 +26,7 @@ import io.snapfind.imaging.fetch.PinnedHttpGet.Target;
  * loopback, private, carrier-grade NAT, link-local, a cloud metadata endpoint, multicast, unspecified or reserved,
  * IPv6 forms embedding such an IPv4 address included ({@link AddressRules});</li>
  * <li>connects to one of exactly those checked addresses, so a second DNS answer cannot redirect the connection
- * (DNS rebinding), while Host, SNI and the certificate check use the name;</li>
+ * (DNS rebinding), while Host, SNI and the certificate check use the name ({@link HopClient});</li>
  * <li>bounds connect, read and total time, and stops reading past the byte limit whatever Content-Length says;</li>
  * <li>follows 301/302/303/307/308 itself, up to the policy's limit, each hop checked as above.</li>
  * </ol>
@@ -38,20 +37,26 @@ public final class SafeImageFetcher {
 
     private final FetchPolicy policy;
     private final HostResolver resolver;
-    private final PinnedHttpGet http;
+    private final HopClient http;
 
     public SafeImageFetcher(FetchPolicy policy) {
         this(policy, HostResolver.SYSTEM);
     }
 
     public SafeImageFetcher(FetchPolicy policy, HostResolver resolver) {
-        this(policy, resolver, Connector.PLAIN);
+        this(policy, resolver, ConnectWatcher.NONE);
     }
 
-    SafeImageFetcher(FetchPolicy policy, HostResolver resolver, Connector connector) {
+    /** For tests: a watcher that sees every connect attempt. */
+    SafeImageFetcher(FetchPolicy policy, HostResolver resolver, ConnectWatcher watcher) {
+        this(policy, resolver, watcher, defaultTls());
+    }
+
+    /** For tests: also the TLS context, to trust a test certificate. */
+    SafeImageFetcher(FetchPolicy policy, HostResolver resolver, ConnectWatcher watcher, SSLContext tls) {
         this.policy = policy;
         this.resolver = resolver;
-        this.http = new PinnedHttpGet(policy, connector, defaultTls());
+        this.http = new HopClient(policy, watcher, tls);
     }
 
     public FetchPolicy policy() {
@@ -168,9 +173,9 @@ public final class SafeImageFetcher {
         return uri.getScheme() + "://" + uri.getHost() + port + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
-    private static SSLSocketFactory defaultTls() {
+    private static SSLContext defaultTls() {
         try {
-            return SSLContext.getDefault().getSocketFactory();
+            return SSLContext.getDefault();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM has no default TLS context", e);
         }

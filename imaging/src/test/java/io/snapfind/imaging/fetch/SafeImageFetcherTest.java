@@ -52,13 +52,12 @@ class SafeImageFetcherTest {
 
     private final List<InetSocketAddress> connections = new CopyOnWriteArrayList<>();
 
-    /** Connects to loopback only; anything else would be a bug in the fetcher and fails the test loudly. */
-    private final PinnedHttpGet.Connector loopbackOnly = (target, timeout) -> {
+    /** Lets loopback through only; anything else would be a bug in the fetcher and fails the test loudly. */
+    private final PinnedAddresses.ConnectWatcher loopbackOnly = target -> {
         connections.add(target);
         if (!target.getAddress().isLoopbackAddress()) {
             throw new AssertionError("the fetcher tried to connect to " + target);
         }
-        return PinnedHttpGet.Connector.PLAIN.connect(target, timeout);
     };
 
     /** Names used by the tests; every other name is unknown, so no test ever asks real DNS. */
