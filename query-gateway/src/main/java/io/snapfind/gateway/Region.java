@@ -14,12 +14,4 @@ public record Region(int x1, int y1, int x2, int y2) {
     public int height() {
         return y2 - y1;
     }
-
-    /** Grown by {@code margin} of its size on each side and clipped to the image. */
-    public Region padded(double margin, int imageWidth, int imageHeight) {
-        int dx = (int) Math.round(width() * margin);
-        int dy = (int) Math.round(height() * margin);
-        return new Region(Math.max(0, x1 - dx), Math.max(0, y1 - dy), Math.min(imageWidth, x2 + dx),
-                Math.min(imageHeight, y2 + dy));
-    }
 }

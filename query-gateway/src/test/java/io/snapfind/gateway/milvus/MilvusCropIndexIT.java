@@ -1,6 +1,7 @@
 package io.snapfind.gateway.milvus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.Test;
 
@@ -87,8 +89,9 @@ class MilvusCropIndexIT {
                 .toCompletableFuture().join().get(0);
         assertEquals("p-model-a", hits.get(0).productId());
 
-        ModelMismatchException mismatch = assertThrows(ModelMismatchException.class, () -> index.nearest("model-b",
-                List.of(new float[] { 1, 0, 0, 0 }), 3, Optional.empty()).toCompletableFuture().join());
+        Throwable mismatch = assertThrows(CompletionException.class, () -> index.nearest("model-b",
+                List.of(new float[] { 1, 0, 0, 0 }), 3, Optional.empty()).toCompletableFuture().join()).getCause();
+        assertInstanceOf(ModelMismatchException.class, mismatch);
         assertTrue(mismatch.getMessage().contains("'model-a'") && mismatch.getMessage().contains("'model-b'"),
                 mismatch.getMessage());
 

@@ -1,11 +1,16 @@
 package io.snapfind.gateway.web;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import javax.imageio.ImageIO;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.snapfind.gateway.CropEmbedder;
@@ -36,8 +41,15 @@ public final class FakeSearchBackends implements QuarkusTestProfile {
     public static class Detector implements ObjectDetector {
         @Override
         public CompletionStage<Detections> detect(byte[] image, int crops) {
-            // The real detector cuts a crop per object; the fake embedder never looks inside one.
-            return CompletableFuture.completedFuture(new Detections(0, 0, List.of(
+            // The real detector reports the photo's size and cuts a crop per object; the fake embedder never looks
+            // inside a crop.
+            BufferedImage photo;
+            try {
+                photo = ImageIO.read(new ByteArrayInputStream(image));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return CompletableFuture.completedFuture(new Detections(photo.getWidth(), photo.getHeight(), List.of(
                     new DetectedObject("chair", 0.92f, new Region(40, 60, 200, 300)),
                     new DetectedObject("couch", 0.81f, new Region(220, 120, 480, 330))),
                     List.of(new byte[] { 1 }, new byte[] { 2 })));
