@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.snapfind.contracts.Box;
 import io.snapfind.contracts.Crop;
 import io.snapfind.detector.CropCutter;
 import io.snapfind.detector.CropSettings;
@@ -36,8 +37,11 @@ final class ViewMaker {
         this.detector = detector;
     }
 
-    /** One crop as the embedder receives it: decoded pixels, the detector's label ("image" for crop 0), score. */
-    record CropView(BufferedImage image, String label, float score) {
+    /**
+     * One crop as the embedder receives it: decoded pixels, the detector's label ("image" for crop 0), score, and
+     * its box in the original image.
+     */
+    record CropView(BufferedImage image, String label, float score, Box box) {
     }
 
     /**
@@ -45,6 +49,11 @@ final class ViewMaker {
      * cropMillis} detecting, cutting and re-decoding the crops (0 when no crops were asked for).
      */
     record Views(BufferedImage whole, List<CropView> crops, double wholeMillis, double cropMillis) {
+        /** The crops' boxes as {x1, y1, x2, y2}. */
+        List<int[]> boxes() {
+            return crops.stream().map(c -> new int[] { c.box().x1(), c.box().y1(), c.box().x2(), c.box().y2() })
+                    .toList();
+        }
     }
 
     Views views(Path file, boolean withCrops) {
@@ -61,7 +70,7 @@ final class ViewMaker {
                 detector.detect(whole).detections());
         List<CropView> views = new ArrayList<>(crops.size());
         for (Crop crop : crops) {
-            views.add(new CropView(decode(crop.jpeg(), file), crop.label(), crop.score()));
+            views.add(new CropView(decode(crop.jpeg(), file), crop.label(), crop.score(), crop.box()));
         }
         return new Views(whole, views, millis(decoded - start), millis(System.nanoTime() - decoded));
     }

@@ -1,0 +1,267 @@
+package io.snapfind.quality;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The catalog as the indexer stores it, in memory: for each product photo, every crop the detector service emits
+ * (crop 0 = the whole image, then its detections per the service's crop rules) embedded by the embedder's own code,
+ * one vector per crop, each belonging to its product. {@link #nearest} is exact cosine k-nearest-neighbour over all
+ * vectors, the upper bound of the indexer's Milvus HNSW search.
+ */
+final class CatalogIndex {
+
+    /** One indexed crop: its product (index into the catalog), detector label ("image" for crop 0), box. */
+    record Entry(int product, String label, int x1, int y1, int x2, int y2) {
+    }
+
+    /** One vector hit: the vector's index and its cosine similarity to the query. */
+    record VectorHit(int vector, float score) {
+    }
+
+    private final List<ShopTheLook.Product> products;
+    private final float[][] vectors;
+    private final List<Entry> entries;
+
+    CatalogIndex(List<ShopTheLook.Product> products, List<float[]> vectors, List<Entry> entries) {
+        if (vectors.size() != entries.size()) {
+            throw new IllegalArgumentException(vectors.size() + " vectors for " + entries.size() + " entries");
+        }
+        this.products = List.copyOf(products);
+        this.vectors = vectors.toArray(float[][]::new);
+        this.entries = List.copyOf(entries);
+    }
+
+    List<ShopTheLook.Product> products() {
+        return products;
+    }
+
+    int size() {
+        return vectors.length;
+    }
+
+    Entry entry(int vector) {
+        return entries.get(vector);
+    }
+
+    /**
+     * The {@code limit} vectors most similar to {@code query} (dot product of unit vectors = cosine), best first;
+     * equal scores keep index order.
+     */
+    List<VectorHit> nearest(float[] query, int limit) {
+        int n = vectors.length;
+        float[] scores = new float[n];
+        for (int v = 0; v < n; v++) {
+            float[] vector = vectors[v];
+            float dot = 0;
+            for (int d = 0; d < vector.length; d++) {
+                dot += vector[d] * query[d];
+            }
+            scores[v] = dot;
+        }
+        int keep = Math.min(limit, n);
+        // A full sort by (score desc, index asc): cheap next to the dot products for a catalog of a few thousand.
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            int byScore = Float.compare(scores[b], scores[a]);
+            return byScore != 0 ? byScore : Integer.compare(a, b);
+        });
+        List<VectorHit> hits = new ArrayList<>(keep);
+        for (int i = 0; i < keep; i++) {
+            hits.add(new VectorHit(order[i], scores[order[i]]));
+        }
+        return hits;
+    }
+
+    /** Mean vectors per product, and how many products have no detection crop besides crop 0. */
+    String summary() {
+        int[] perProduct = new int[products.size()];
+        entries.forEach(e -> perProduct[e.product()]++);
+        long none = java.util.Arrays.stream(perProduct).filter(c -> c <= 1).count();
+        return String.format(java.util.Locale.ROOT, "%d products, %d vectors (%.2f per product; %d products with no "
+                + "detection crop besides crop 0)", products.size(), vectors.length,
+                (double) vectors.length / products.size(), none);
+    }
+
+    /** What one product photo became: its crops' labels, boxes and (backbone) vectors. */
+    record ProductCrops(List<String> labels, List<int[]> boxes, List<float[]> vectors) {
+    }
+
+    /**
+     * Builds the index: each product photo through {@link ViewMaker} (decoder, detector, {@code CropCutter}) and
+     * the backbone, or from the cache when it holds the photo under the same key. {@code head} (or null) is applied
+     * after the cache, so the cache holds the service's backbone vectors.
+     */
+    static CatalogIndex build(List<ShopTheLook.Product> products, ViewMaker maker, Backbone backbone,
+            VectorHead head, Cache cache, boolean progress, PrintStream log) {
+        Map<String, ProductCrops> cached = cache == null ? new HashMap<>() : cache.read(log);
+        int fromCache = 0;
+        int computed = 0;
+        List<float[]> vectors = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
+        try (Progress bar = progress ? Progress.bar("Indexing the catalog", products.size()) : Progress.none()) {
+            for (int p = 0; p < products.size(); p++) {
+                ShopTheLook.Product product = products.get(p);
+                String key = Cache.imageKey(product);
+                ProductCrops crops = cached.get(key);
+                if (crops == null) {
+                    ViewMaker.Views views = maker.views(product.image(), true);
+                    List<java.awt.image.BufferedImage> images = views.crops().stream().map(ViewMaker.CropView::image)
+                            .toList();
+                    float[][] embedded = backbone.embed(images);
+                    crops = new ProductCrops(views.crops().stream().map(ViewMaker.CropView::label).toList(),
+                            views.boxes(), List.of(embedded));
+                    cached.put(key, crops);
+                    computed++;
+                    if (cache != null && computed % 500 == 0) {
+                        cache.write(cached);
+                    }
+                } else {
+                    fromCache++;
+                }
+                for (int c = 0; c < crops.vectors().size(); c++) {
+                    float[] vector = crops.vectors().get(c);
+                    vectors.add(head == null ? vector : head.apply(vector));
+                    int[] box = crops.boxes().get(c);
+                    entries.add(new Entry(p, crops.labels().get(c), box[0], box[1], box[2], box[3]));
+                }
+                bar.step();
+            }
+        }
+        if (cache != null && computed > 0) {
+            cache.write(cached);
+        }
+        log.printf("Catalog: %d product photos embedded now, %d from the cache%s%n", computed, fromCache,
+                cache == null ? " (no cache)" : " " + cache.file());
+        return new CatalogIndex(products, vectors, entries);
+    }
+
+    /**
+     * Catalog vectors on disk, one file per model and crop configuration (the key: model file, output, input
+     * settings, detector file and thresholds, crop settings). Entries are keyed by product id, image file name and
+     * size, so a subset of the catalog reuses a full run's vectors and a changed photo is embedded again.
+     */
+    static final class Cache {
+        private static final int MAGIC = 0x534E4643; // "SNFC"
+        private final Path file;
+        private final String key;
+
+        Cache(Path dir, String name, String key) {
+            this.key = key;
+            this.file = dir.resolve("rooms-catalog-" + name.replaceAll("[^A-Za-z0-9._+-]", "_") + "-"
+                    + sha256(key).substring(0, 12) + ".bin");
+        }
+
+        Path file() {
+            return file;
+        }
+
+        static String imageKey(ShopTheLook.Product product) {
+            long size;
+            try {
+                size = Files.size(product.image());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return product.id() + "|" + product.image().getFileName() + "|" + size;
+        }
+
+        Map<String, ProductCrops> read(PrintStream log) {
+            Map<String, ProductCrops> map = new HashMap<>();
+            if (!Files.isRegularFile(file)) {
+                return map;
+            }
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                if (in.readInt() != MAGIC || !in.readUTF().equals(key)) {
+                    log.println("Cache " + file + " was written for other settings; ignoring it");
+                    return new HashMap<>();
+                }
+                int count = in.readInt();
+                for (int i = 0; i < count; i++) {
+                    String imageKey = in.readUTF();
+                    int crops = in.readInt();
+                    List<String> labels = new ArrayList<>(crops);
+                    List<int[]> boxes = new ArrayList<>(crops);
+                    List<float[]> vectors = new ArrayList<>(crops);
+                    for (int c = 0; c < crops; c++) {
+                        labels.add(in.readUTF());
+                        boxes.add(new int[] { in.readInt(), in.readInt(), in.readInt(), in.readInt() });
+                        float[] vector = new float[in.readInt()];
+                        for (int d = 0; d < vector.length; d++) {
+                            vector[d] = in.readFloat();
+                        }
+                        vectors.add(vector);
+                    }
+                    map.put(imageKey, new ProductCrops(labels, boxes, vectors));
+                }
+            } catch (EOFException e) {
+                log.println("Cache " + file + " is truncated; ignoring it");
+                return new HashMap<>();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the catalog cache " + file, e);
+            }
+            return map;
+        }
+
+        void write(Map<String, ProductCrops> map) {
+            try {
+                Files.createDirectories(file.getParent());
+                Path partial = file.resolveSibling(file.getFileName() + ".partial");
+                try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                        Files.newOutputStream(partial), 1 << 16))) {
+                    out.writeInt(MAGIC);
+                    out.writeUTF(key);
+                    out.writeInt(map.size());
+                    for (Map.Entry<String, ProductCrops> entry : new java.util.TreeMap<>(map).entrySet()) {
+                        ProductCrops crops = entry.getValue();
+                        out.writeUTF(entry.getKey());
+                        out.writeInt(crops.vectors().size());
+                        for (int c = 0; c < crops.vectors().size(); c++) {
+                            out.writeUTF(crops.labels().get(c));
+                            for (int value : crops.boxes().get(c)) {
+                                out.writeInt(value);
+                            }
+                            float[] vector = crops.vectors().get(c);
+                            out.writeInt(vector.length);
+                            for (float value : vector) {
+                                out.writeFloat(value);
+                            }
+                        }
+                    }
+                }
+                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write the catalog cache " + file, e);
+            }
+        }
+
+        static String sha256(String text) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

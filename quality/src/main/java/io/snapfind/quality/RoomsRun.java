@@ -1,0 +1,223 @@
+package io.snapfind.quality;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.snapfind.detector.CropCutter;
+import io.snapfind.detector.model.DetectorSpec;
+import io.snapfind.detector.model.OnnxDetector;
+import io.snapfind.detector.model.OnnxModel;
+import io.snapfind.detector.model.YoloDecoding;
+import io.snapfind.embedder.ModelSpec;
+import io.snapfind.embedder.model.EmbedderCatalogue;
+import io.snapfind.imaging.ImageDecoder;
+import io.snapfind.imaging.ImageLimits;
+import io.snapfind.imaging.ImageRejected;
+
+/**
+ * The shop-the-look evaluation (issue 13): index the whole catalog as the pipeline does, search every room as the
+ * gateway's {@code objects} mode does, merge the regions' products and score them against the room's products.
+ */
+final class RoomsRun {
+
+    /** The gateway's {@code SearchService.CANDIDATES_PER_HIT}: vector hits fetched per product wanted when grouping. */
+    static final int GATEWAY_CANDIDATES_PER_HIT = 5;
+    /** The k of the issue's definition: product hits per region. */
+    static final int DEFAULT_K = 20;
+    /** The detector service's thresholds (DetectorConfig: confidence 0.25, IoU 0.45, at most 100 detections). */
+    static final YoloDecoding.Thresholds DETECTOR_THRESHOLDS = new YoloDecoding.Thresholds(0.25f, 0.45f, 100);
+
+    /**
+     * @param modelsDir         the models folder
+     * @param model             the vector source: an embedder catalogue id, or {@code <id>+head} with {@code head}
+     * @param head              projection head file for {@code +head}, or null
+     * @param detector          detector catalogue id
+     * @param threads           ONNX Runtime intra-op threads, 0 = its default
+     * @param k                 products kept per region (the gateway's {@code k})
+     * @param candidatesPerHit  vector hits fetched per product kept (the gateway's grouping: {@code k × 5})
+     * @param minScore          the gateway's {@code minScore}; -1 = no threshold
+     * @param regions           which regions of a room are searched
+     * @param cacheDir          where catalog vectors are cached, or null for no cache
+     * @param progress          progress bars on stderr
+     */
+    record Settings(Path modelsDir, String model, Path head, String detector, int threads, int k,
+            int candidatesPerHit, float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress) {
+        Settings {
+            if (k < 1 || k > 100) {
+                throw new IllegalArgumentException("--k must be 1..100 (the gateway's limits), got " + k);
+            }
+            if (candidatesPerHit < 1) {
+                throw new IllegalArgumentException("--candidates-per-hit must be at least 1, got " + candidatesPerHit);
+            }
+        }
+
+        /** Vector hits fetched per region: the gateway asks Milvus for k × CANDIDATES_PER_HIT when grouping. */
+        int vectorLimit() {
+            return k * candidatesPerHit;
+        }
+    }
+
+    /** One searched region and its grouped product hits. */
+    record RegionResult(RoomRegions.Region region, List<RoomScoring.ProductHit> hits) {
+    }
+
+    /** One room: its regions, merged products, figures and milliseconds per phase. */
+    record RoomResult(ShopTheLook.Room room, int width, int height, Set<Integer> products, List<RegionResult> regions,
+            List<RoomScoring.ProductHit> merged, RoomScoring.RoomFigures figures, double decodeMillis,
+            double detectMillis, double embedMillis, double searchMillis) {
+        double totalMillis() {
+            return decodeMillis + detectMillis + embedMillis + searchMillis;
+        }
+    }
+
+    record Result(ShopTheLook set, CatalogIndex catalog, ModelSpec spec, List<RoomResult> rooms,
+            RoomScoring.Summary summary, double latencyP50, double latencyP95, Settings settings, String hardware,
+            double indexSeconds, double searchSeconds) {
+    }
+
+    private RoomsRun() {
+    }
+
+    static Result run(ShopTheLook set, Settings settings, PrintStream log) {
+        ModelRef ref = ModelRef.parse(settings.model());
+        ModelSpec spec = EmbedderCatalogue.load(settings.modelsDir()).spec(ref.backbone());
+        VectorHead head = null;
+        if (ref.head()) {
+            if (settings.head() == null) {
+                throw new IllegalArgumentException("model '" + ref + "' needs --head FILE");
+            }
+            head = VectorHead.load(settings.head());
+        }
+        DetectorSpec detectorSpec = DetectorSpec.named(settings.detector());
+        log.println("Model " + ref + " (" + spec.file().getFileName() + ", output '" + spec.outputName() + "', "
+                + spec.vectorDimension() + "-d) through the embedder's OnnxImageModel; detector " + detectorSpec.id()
+                + " (" + detectorSpec.file() + "), catalog crops by the detector's CropCutter "
+                + ViewMaker.SERVICE_CROP_SETTINGS);
+        long started = System.nanoTime();
+        try (Backbone backbone = Backbone.load(spec, settings.threads());
+                OnnxDetector detector = OnnxDetector.load(detectorSpec, settings.modelsDir(),
+                        settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
+                        new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
+            CatalogIndex.Cache cache = settings.cacheDir() == null ? null
+                    : new CatalogIndex.Cache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(),
+                            cacheKey(spec, detectorSpec, settings.modelsDir()));
+            CatalogIndex catalog = CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, head, cache,
+                    settings.progress(), log);
+            double indexSeconds = (System.nanoTime() - started) / 1e9;
+            log.println("Catalog: " + catalog.summary());
+            long searchStarted = System.nanoTime();
+            Map<String, Integer> productIndex = new HashMap<>();
+            for (int p = 0; p < catalog.products().size(); p++) {
+                productIndex.put(catalog.products().get(p).id(), p);
+            }
+            RoomRegions regions = new RoomRegions(new CropCutter(ViewMaker.SERVICE_CROP_SETTINGS), settings.regions());
+            ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
+            List<RoomResult> results = new ArrayList<>();
+            try (Progress bar = settings.progress() ? Progress.bar("Searching rooms", set.rooms().size())
+                    : Progress.none()) {
+                for (ShopTheLook.Room room : set.rooms()) {
+                    Set<Integer> products = new LinkedHashSet<>();
+                    room.products().forEach(id -> {
+                        Integer index = productIndex.get(id);
+                        if (index == null) {
+                            throw new IllegalArgumentException("room " + room.name() + " has product " + id
+                                    + " that the catalog lacks");
+                        }
+                        products.add(index);
+                    });
+                    results.add(search(room, products, decoder, detector, regions, backbone, head, catalog, settings));
+                    bar.step();
+                }
+            }
+            double searchSeconds = (System.nanoTime() - searchStarted) / 1e9;
+            double[] latencies = results.stream().mapToDouble(RoomResult::totalMillis).toArray();
+            return new Result(set, catalog, spec, results,
+                    RoomScoring.Summary.of(results.stream().map(RoomResult::figures).toList()),
+                    RoomScoring.percentile(latencies, 50), RoomScoring.percentile(latencies, 95), settings,
+                    hardware(settings), indexSeconds, searchSeconds);
+        }
+    }
+
+    /** One room searched as the gateway searches it: decode, detect, cut, embed all regions at once, search each. */
+    static RoomResult search(ShopTheLook.Room room, Set<Integer> products, ImageDecoder decoder,
+            OnnxDetector detector, RoomRegions regionMaker, Backbone backbone, VectorHead head, CatalogIndex catalog,
+            Settings settings) {
+        long start = System.nanoTime();
+        BufferedImage photo;
+        try {
+            photo = decoder.decode(Files.readAllBytes(room.image())).image();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + room.image(), e);
+        } catch (ImageRejected e) {
+            throw new IllegalArgumentException("Cannot use room photo " + room.image() + ": " + e.getMessage(), e);
+        }
+        long decoded = System.nanoTime();
+        List<RoomRegions.Region> regions = regionMaker.regions(photo, detector.detect(photo).detections());
+        long cut = System.nanoTime();
+        float[][] vectors = backbone.embed(regions.stream().map(RoomRegions.Region::image).toList());
+        if (head != null) {
+            for (int i = 0; i < vectors.length; i++) {
+                vectors[i] = head.apply(vectors[i]);
+            }
+        }
+        long embedded = System.nanoTime();
+        List<RegionResult> results = new ArrayList<>();
+        List<List<RoomScoring.ProductHit>> perRegion = new ArrayList<>();
+        for (int i = 0; i < regions.size(); i++) {
+            List<RoomScoring.ProductHit> hits = RoomScoring.group(catalog.nearest(vectors[i], settings.vectorLimit()),
+                    v -> catalog.entry(v).product(), settings.k(), settings.minScore());
+            perRegion.add(hits);
+            results.add(new RegionResult(regions.get(i), hits));
+        }
+        List<RoomScoring.ProductHit> merged = RoomScoring.merge(perRegion);
+        long searched = System.nanoTime();
+        return new RoomResult(room, photo.getWidth(), photo.getHeight(), products, results, merged, RoomScoring.figures(perRegion, merged, products),
+                millis(decoded - start), millis(cut - decoded), millis(embedded - cut), millis(searched - embedded));
+    }
+
+    /** What the cached catalog vectors depend on: the model's file and input settings, the detector, the crops. */
+    static String cacheKey(ModelSpec spec, DetectorSpec detector, Path modelsDir) {
+        return String.join("|", "rooms-catalog-v1", "model=" + spec.id(), "file=" + fileStamp(spec.file()),
+                "input=" + spec.inputName(), "output=" + spec.outputName(), "dimension=" + spec.dimension(),
+                "size=" + spec.inputSize(), "resize=" + spec.resizeShorter(),
+                "mean=" + java.util.Arrays.toString(spec.mean()), "std=" + java.util.Arrays.toString(spec.std()),
+                "order=" + spec.channelOrder(), "head=" + (spec.head() == null ? "none" : spec.head().toString()),
+                "detector=" + detector.id(), "detectorFile=" + fileStamp(modelsDir.resolve(detector.file())),
+                "thresholds=" + DETECTOR_THRESHOLDS, "crops=" + ViewMaker.SERVICE_CROP_SETTINGS);
+    }
+
+    private static String fileStamp(Path file) {
+        try {
+            return file.getFileName() + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return file.getFileName() + ":missing";
+        }
+    }
+
+    private static String hardware(Settings settings) {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        } catch (IOException | RuntimeException e) {
+            // Only for the report's header.
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version") + ", ONNX Runtime intra-op threads "
+                + (settings.threads() == 0 ? "default (all cores)" : settings.threads());
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1_000_000.0;
+    }
+}
