@@ -15,13 +15,13 @@ import java.util.function.IntFunction;
  * room's regions; hit@10 and recall@k are per room, then averaged over rooms; object top-1 precision is per room the
  * share of its regions whose first hit is a product of the room, averaged over rooms.
  */
-final class RoomScoring {
+public final class RoomScoring {
 
     private RoomScoring() {
     }
 
     /** A product hit: the product's index in the catalog, its score and the vector that gave it. */
-    record ProductHit(int product, float score, int vector) {
+    public record ProductHit(int product, float score, int vector) {
     }
 
     /**
@@ -42,7 +42,7 @@ final class RoomScoring {
      * The room's products from all its regions: each product once, with its best score over the regions, best
      * first; equal scores keep the order of first appearance (region by region, rank by rank).
      */
-    static List<ProductHit> merge(List<List<ProductHit>> regions) {
+    public static List<ProductHit> merge(List<List<ProductHit>> regions) {
         Map<Integer, ProductHit> best = new LinkedHashMap<>();
         for (List<ProductHit> region : regions) {
             for (ProductHit hit : region) {
@@ -55,12 +55,12 @@ final class RoomScoring {
     }
 
     /** One room's figures. */
-    record RoomFigures(boolean hitAt10, double recallAt10, double recallAt50, double objectTop1, int regions,
+    public record RoomFigures(boolean hitAt10, double recallAt10, double recallAt50, double objectTop1, int regions,
             int regionsRight) {
     }
 
     /** The figures of one room from its regions' grouped hits, its merged list and its products (catalog indices). */
-    static RoomFigures figures(List<List<ProductHit>> regions, List<ProductHit> merged, Set<Integer> roomProducts) {
+    public static RoomFigures figures(List<List<ProductHit>> regions, List<ProductHit> merged, Set<Integer> roomProducts) {
         int found10 = found(merged, roomProducts, 10);
         int found50 = found(merged, roomProducts, 50);
         int right = 0;
@@ -75,7 +75,7 @@ final class RoomScoring {
     }
 
     /** How many of the first {@code n} merged products are the room's. */
-    static int found(List<ProductHit> merged, Set<Integer> roomProducts, int n) {
+    public static int found(List<ProductHit> merged, Set<Integer> roomProducts, int n) {
         int count = 0;
         for (int i = 0; i < Math.min(n, merged.size()); i++) {
             if (roomProducts.contains(merged.get(i).product())) {
@@ -86,7 +86,7 @@ final class RoomScoring {
     }
 
     /** Rank (from 1) of {@code product} in the merged list, 0 when absent. */
-    static int rank(List<ProductHit> merged, int product) {
+    public static int rank(List<ProductHit> merged, int product) {
         for (int i = 0; i < merged.size(); i++) {
             if (merged.get(i).product() == product) {
                 return i + 1;
@@ -96,9 +96,9 @@ final class RoomScoring {
     }
 
     /** Means over rooms. */
-    record Summary(int rooms, double hitAt10, double recallAt10, double recallAt50, double objectTop1,
+    public record Summary(int rooms, double hitAt10, double recallAt10, double recallAt50, double objectTop1,
             double regionsPerRoom) {
-        static Summary of(List<RoomFigures> rooms) {
+        public static Summary of(List<RoomFigures> rooms) {
             int n = rooms.size();
             if (n == 0) {
                 return new Summary(0, 0, 0, 0, 0, 0);
@@ -116,15 +116,15 @@ final class RoomScoring {
      * with a product of the category among their first 10 merged), recall@10 and recall@50 pooled over the pairs,
      * and the share of pairs found anywhere in the merged list.
      */
-    record CategoryFigures(String category, int rooms, int pairs, double hitAt10, double recallAt10,
+    public record CategoryFigures(String category, int rooms, int pairs, double hitAt10, double recallAt10,
             double recallAt50, double foundAnywhere) {
     }
 
     /** One room as the per-category table needs it: its products with their category and merged rank (0 = absent). */
-    record RankedProduct(String category, int rank) {
+    public record RankedProduct(String category, int rank) {
     }
 
-    static List<CategoryFigures> perCategory(List<List<RankedProduct>> rooms, int minPairs) {
+    public static List<CategoryFigures> perCategory(List<List<RankedProduct>> rooms, int minPairs) {
         Map<String, int[]> counts = new TreeMap<>(); // rooms, pairs, roomsHit10, found10, found50, foundAny
         for (List<RankedProduct> room : rooms) {
             Map<String, boolean[]> inRoom = new LinkedHashMap<>();
@@ -175,7 +175,7 @@ final class RoomScoring {
     }
 
     /** The {@code p}-th percentile (nearest rank) of the values. */
-    static double percentile(double[] values, double p) {
+    public static double percentile(double[] values, double p) {
         if (values.length == 0) {
             return 0;
         }

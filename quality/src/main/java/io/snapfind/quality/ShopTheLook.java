@@ -25,13 +25,13 @@ import java.util.TreeMap;
  * @param products the catalog, in {@code products.csv} order
  * @param rooms    the rooms, sorted by file name, each with its products
  */
-record ShopTheLook(Path dir, List<Product> products, List<Room> rooms) {
+public record ShopTheLook(Path dir, List<Product> products, List<Room> rooms) {
 
     /** The seed and tune share of the documented room split (issue 13). */
     static final long SPLIT_SEED = 20261201L;
     static final double TUNE_FRACTION = 0.33;
 
-    record Product(String id, Path image, String category, String name, String type, String color) {
+    public record Product(String id, Path image, String category, String name, String type, String color) {
         /** "NAME type" for labels, e.g. "KIVIK Sofa". */
         String title() {
             return (name + " " + type).trim();
@@ -39,19 +39,19 @@ record ShopTheLook(Path dir, List<Product> products, List<Room> rooms) {
     }
 
     /** A room photo and the ids of the catalog products that appear in it. */
-    record Room(String name, Path image, Set<String> products) {
+    public record Room(String name, Path image, Set<String> products) {
     }
 
     /** Which rooms a run uses: the tune part, the report part, or all of them. */
-    enum Part { ALL, TUNE, REPORT }
+    public enum Part { ALL, TUNE, REPORT }
 
-    ShopTheLook {
+    public ShopTheLook {
         products = List.copyOf(products);
         rooms = List.copyOf(rooms);
     }
 
     /** Reads the set; every room product must be in the catalog and every image must exist. */
-    static ShopTheLook load(Path dir) {
+    public static ShopTheLook load(Path dir) {
         Map<String, Product> products = new LinkedHashMap<>();
         List<List<String>> productRows = csv(dir.resolve("products.csv"));
         int[] p = columns(productRows.get(0), "products.csv", "productId", "image", "category", "name", "type", "color");
@@ -101,7 +101,7 @@ record ShopTheLook(Path dir, List<Product> products, List<Room> rooms) {
      * Random(seed)}; the first {@code round(fraction × rooms)} are the tune part, the others the report part. Each
      * part keeps name order.
      */
-    List<Room> part(Part part, long seed, double tuneFraction) {
+    public List<Room> part(Part part, long seed, double tuneFraction) {
         if (tuneFraction < 0 || tuneFraction > 1) {
             throw new IllegalArgumentException("--tune-fraction must be in 0..1, got " + tuneFraction);
         }
