@@ -120,7 +120,7 @@ public record ShopTheLook(Path dir, List<Product> products, List<Room> rooms) {
      * A smaller set for quick runs and tests: the given rooms, and a catalog of every product of those rooms plus
      * products drawn at random (seeded) from the rest, {@code catalogSize} in all (at least the rooms' products).
      */
-    ShopTheLook subset(List<Room> keptRooms, int catalogSize, long seed) {
+    public ShopTheLook subset(List<Room> keptRooms, int catalogSize, long seed) {
         Set<String> wanted = new LinkedHashSet<>();
         keptRooms.forEach(room -> wanted.addAll(room.products()));
         List<Product> others = new ArrayList<>(products.stream().filter(p -> !wanted.contains(p.id())).toList());

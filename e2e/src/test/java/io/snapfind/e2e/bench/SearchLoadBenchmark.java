@@ -61,10 +61,11 @@ public final class SearchLoadBenchmark {
     public static void main(String[] args) throws Exception {
         int productsPerCategory = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int requestsPerClient = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+        String model = args.length > 2 ? args[2] : "mobilenetv2";
         Path assets = ProjectPaths.requireAssets();
         Path runDir = Files.createTempDirectory("snapfind-bench-");
         try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets, runDir, LocalSystem.Ports.free(),
-                "bench-key", List.of(), Duration.ofMinutes(3), line -> { })) {
+                "bench-key", List.of("snapfind.embedder.model=" + model), Duration.ofMinutes(3), line -> { })) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             List<LabelledImage> products = LabelledSets.folderPerClass(assets.resolve("datasets/ikea-interior/images"),
                     Set.of("room_scenes"));
@@ -83,7 +84,7 @@ public final class SearchLoadBenchmark {
             System.out.printf("indexed %d products; %d query photos (11 room scenes, %d product photos); CPUs %d%n",
                     catalog.size(), queries.size(), queries.size() - 11, Runtime.getRuntime().availableProcessors());
 
-            long[] floor = floor(assets, system.milvus().client(), queries, 3);
+            long[] floor = floor(assets, system.milvus().client(), queries, 3, model);
             System.out.printf("%-28s %8s %8s %8s %10s%n", "path", "p50 ms", "p95 ms", "p99 ms", "queries/s");
             print("in-process floor, 1 client", floor, -1);
             load(http, system.gatewayUrl(), queries, 1, 2 * queries.size()); // warm-up, as the floor had
@@ -107,10 +108,11 @@ public final class SearchLoadBenchmark {
     }
 
     /** The same work as the gateway, in this JVM, one query at a time. */
-    private static long[] floor(Path assets, MilvusClientV2 milvus, List<byte[]> queries, int passes) throws Exception {
+    private static long[] floor(Path assets, MilvusClientV2 milvus, List<byte[]> queries, int passes, String model)
+            throws Exception {
         Path models = assets.resolve("models");
         ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
-        ModelSpec spec = EmbedderCatalogue.load(models).spec("mobilenetv2");
+        ModelSpec spec = EmbedderCatalogue.load(models).spec(model);
         try (OnnxDetector detector = OnnxDetector.load(DetectorSpec.named("yolov8n"), models,
                 models.resolve("coco80.names"), new YoloDecoding.Thresholds(0.25f, 0.45f, 100), OnnxModel.RuntimeSettings.DEFAULT);
                 OnnxImageModel model = OnnxImageModel.load(spec, new OnnxImageModel.Options(1, "cpu"))) {
