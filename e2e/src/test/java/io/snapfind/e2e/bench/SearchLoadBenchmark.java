@@ -108,11 +108,11 @@ public final class SearchLoadBenchmark {
     }
 
     /** The same work as the gateway, in this JVM, one query at a time. */
-    private static long[] floor(Path assets, MilvusClientV2 milvus, List<byte[]> queries, int passes, String model)
+    private static long[] floor(Path assets, MilvusClientV2 milvus, List<byte[]> queries, int passes, String modelId)
             throws Exception {
         Path models = assets.resolve("models");
         ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
-        ModelSpec spec = EmbedderCatalogue.load(models).spec(model);
+        ModelSpec spec = EmbedderCatalogue.load(models).spec(modelId);
         try (OnnxDetector detector = OnnxDetector.load(DetectorSpec.named("yolov8n"), models,
                 models.resolve("coco80.names"), new YoloDecoding.Thresholds(0.25f, 0.45f, 100), OnnxModel.RuntimeSettings.DEFAULT);
                 OnnxImageModel model = OnnxImageModel.load(spec, new OnnxImageModel.Options(1, "cpu"))) {
