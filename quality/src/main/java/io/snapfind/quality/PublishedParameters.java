@@ -11,7 +11,8 @@ final class PublishedParameters {
      * MobileNetV2 has 3,504,872 parameters, of which the 1280 → 1000 classifier holds 1,281,000, so the 1280-d pooled
      * features depend on 2,223,872; ResNet50 v1 has 25,557,032. The EfficientNet-Lite counts are the initializers
      * of the files scripts/build-models.sh writes (batch norm folded into the convolutions, so a little under the
-     * published 4.65 M / 5.42 M / 6.09 M), the 1280 → 1000 classifier's 1,281,000 left out for the pooled features.
+     * published counts, which include the batch-norm statistics); the 1280 → 1000 classifier's 1,281,000 are left out
+     * for the pooled features.
      */
     private static final Map<String, Long> BY_MODEL = Map.of(
             "mobilenetv2", 2_223_872L,
