@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Transfer learning: train a projection head on frozen MobileNetV2 features, or measure one. See transfer/README.md.
-# Usage: transfer/train-head.sh [train-head] [options]     writes .run/heads/mobilenetv2-grocery.head by default
-#        transfer/train-head.sh evaluate-head [--head FILE] [--no-ikea]
-#        transfer/train-head.sh unseen-classes [train-head options]   does a head help with products it never saw?
+# Transfer learning: train a projection head on a frozen backbone's features (any embedder catalogue id), or measure
+# one. See transfer/README.md.
+# Usage: transfer/train-head.sh [train-head] [--model ID] [options]   writes .run/heads/<ID>-grocery.head (+ .properties)
+#        transfer/train-head.sh evaluate-head [--head FILE] [--model ID] [--mirror-average] [--ikea]
+#        transfer/train-head.sh unseen-classes [--model ID] [train-head options]   does a head help with unseen products?
+#        transfer/train-head.sh features --model ID      extract and cache the features only
 #        transfer/train-head.sh train-head --help
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +14,9 @@ classpath=transfer/target/classpath.txt
 if [[ ! -f $classpath ]] || [[ -n $(find pom.xml transfer/pom.xml transfer/src embedder-service/pom.xml \
     embedder-service/src/main imaging/src/main evaluation/src/main harness/src/main \
     -newer "$classpath" -print -quit) ]]; then
-  ./mvnw -B -q -DskipTests -Dsnapfind.skipMilvusInstall=true install \
-    -pl contracts,harness,imaging,evaluation,embedder-service
-  ./mvnw -B -q -DskipTests -pl transfer package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+  # -am: also the parent POM and every module transfer needs, so a fresh clone (nothing in ~/.m2 yet) builds.
+  ./mvnw -B -q -DskipTests -Dsnapfind.skipMilvusInstall=true install -pl transfer -am
+  ./mvnw -B -q -pl transfer dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
   touch "$classpath"
 fi
 command=train-head

@@ -19,7 +19,10 @@ public final class GroceryFeatures {
 
     /** Where the data set lives inside the assets directory. */
     public static final String DATASET = "datasets/grocery-store/dataset";
-    public static final String LIST_FILE = "val.txt";
+    /** The dataset's training photos (2,640): what a head trains on. */
+    public static final String TRAIN_LIST = "train.txt";
+    /** The dataset's validation photos (296): what a head is reported on, never trained or tuned on. */
+    public static final String VAL_LIST = "val.txt";
 
     private final List<String> classes;
     private final List<GroceryStore.Photo> iconic;
@@ -40,19 +43,25 @@ public final class GroceryFeatures {
         this.photoMirrored = photoMirrored;
     }
 
-    public static GroceryStore store(Path assets) {
-        return GroceryStore.load(assets.resolve(DATASET), LIST_FILE);
+    /** The iconic images and the photos of {@code listFile} ({@link #TRAIN_LIST} or {@link #VAL_LIST}). */
+    public static GroceryStore store(Path assets, String listFile) {
+        return GroceryStore.load(assets.resolve(DATASET), listFile);
     }
 
-    /** Features of {@code store}'s iconic images and of {@code photos}; mirrored copies only if {@code mirror}. */
-    public static GroceryFeatures extract(Backbone backbone, GroceryStore store, List<GroceryStore.Photo> photos,
-            boolean mirror) {
+    /**
+     * Features of {@code store}'s iconic images and of {@code photos}, which the feature cache knows as
+     * {@code photoSet} (a name that must change when the list does: the cache checks the list anyway); mirrored
+     * copies only if {@code mirror}.
+     */
+    public static GroceryFeatures extract(FrozenBackbone backbone, GroceryStore store, String photoSet,
+            List<GroceryStore.Photo> photos, boolean mirror) {
         List<GroceryStore.Photo> iconic = store.iconic();
         List<Path> iconicPaths = iconic.stream().map(GroceryStore.Photo::path).toList();
         List<Path> photoPaths = photos.stream().map(GroceryStore.Photo::path).toList();
-        return new GroceryFeatures(iconic, backbone.features(iconicPaths, false),
-                mirror ? backbone.features(iconicPaths, true) : null, List.copyOf(photos),
-                backbone.features(photoPaths, false), mirror ? backbone.features(photoPaths, true) : null);
+        return new GroceryFeatures(iconic, backbone.features("iconic", iconicPaths, false),
+                mirror ? backbone.features("iconic", iconicPaths, true) : null, List.copyOf(photos),
+                backbone.features(photoSet, photoPaths, false),
+                mirror ? backbone.features(photoSet, photoPaths, true) : null);
     }
 
     /** Only the iconic images and photos of {@code fineClasses}: what a head trained on those classes sees. */
@@ -90,6 +99,20 @@ public final class GroceryFeatures {
 
     public float[][] photoVectors() {
         return photoVectors;
+    }
+
+    /** The iconic images' mirrored features, or {@code null} when they were not extracted. */
+    public float[][] iconicMirrored() {
+        return iconicMirrored;
+    }
+
+    /** The photos' mirrored features, or {@code null} when they were not extracted. */
+    public float[][] photoMirrored() {
+        return photoMirrored;
+    }
+
+    public boolean hasMirrored() {
+        return photoMirrored != null && iconicMirrored != null;
     }
 
     public int label(GroceryStore.Photo photo) {
@@ -134,6 +157,36 @@ public final class GroceryFeatures {
             // Classes start on different folds, so the folds with one-photo classes are not always fold 0.
             for (Integer member : shuffled) {
                 fold[member] = next++ % folds;
+            }
+        }
+        return fold;
+    }
+
+    /**
+     * Assigns each photo to one of {@code folds} folds <em>grouped</em>: within a class the photos, in file-name
+     * order (the dataset numbers a class's shots in the order they were taken, so neighbours are shots of one
+     * session), are cut into {@code folds} contiguous blocks of near-equal size, and a seeded shuffle decides which
+     * block goes to which fold. A fold's photos therefore mostly have no near-duplicate neighbour in the other
+     * folds, as the val photos (other sessions) have none in train.txt; classes with fewer photos than folds leave
+     * some folds without them.
+     */
+    public int[] groupedFolds(int folds, long seed) {
+        Map<String, List<Integer>> byClass = new LinkedHashMap<>();
+        for (int i = 0; i < photos.size(); i++) {
+            byClass.computeIfAbsent(photos.get(i).fine(), key -> new ArrayList<>()).add(i);
+        }
+        java.util.Random random = new java.util.Random(seed);
+        int[] fold = new int[photos.size()];
+        for (List<Integer> members : byClass.values()) {
+            List<Integer> ordered = new ArrayList<>(members);
+            ordered.sort(java.util.Comparator.comparing(i -> photos.get(i).path().toString()));
+            List<Integer> blocks = new ArrayList<>();
+            for (int f = 0; f < folds; f++) {
+                blocks.add(f);
+            }
+            java.util.Collections.shuffle(blocks, random);
+            for (int k = 0; k < ordered.size(); k++) {
+                fold[ordered.get(k)] = blocks.get((int) ((long) k * folds / ordered.size()));
             }
         }
         return fold;

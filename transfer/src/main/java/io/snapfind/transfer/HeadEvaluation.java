@@ -13,9 +13,11 @@ import io.snapfind.evaluation.RetrievalMetrics;
 /**
  * Retrieval figures with or without a head, by exact cosine kNN over the embedder's vectors.
  * <ul>
- * <li>Grocery: the evaluation part of the documented split ({@code GroceryStore.documentedSplit().evaluation()},
- * never trained on) queries the 81 iconic images; fine top-1 and top-5 (the iconic image of the photo's product
- * among the first k), coarse top-1 (the first result is of the photo's kind of product).</li>
+ * <li>Grocery: every photo of {@code val.txt} (296; a head trains on {@code train.txt} and chooses its settings
+ * by folds of it, so none of these was trained or tuned on) queries the 81 iconic images; fine top-1 and top-5
+ * (the iconic image of the photo's product among the first k), coarse top-1 (the first result is of the photo's
+ * kind of product). With {@code mirrorAverage}, every query and gallery vector is the normalised mean of the
+ * image's and its mirror image's (test-time augmentation).</li>
  * <li>IKEA: product photos by category (room scenes left out), 20 % of each category held out as queries with
  * seed 42 (categories of at least 5), the rest the gallery; mean precision@5. The head never saw IKEA, so this
  * tells whether what it learned carries over to another catalogue.</li>
@@ -40,25 +42,44 @@ public final class HeadEvaluation {
     }
 
     /** Extracts the evaluation features; {@code withIkea} false measures the grocery figures only. */
-    public static Features extract(Backbone backbone, Path assets, boolean withIkea) {
-        GroceryStore store = GroceryFeatures.store(assets);
-        GroceryFeatures grocery = GroceryFeatures.extract(backbone, store, store.documentedSplit().evaluation(),
-                false);
+    public static Features extract(FrozenBackbone backbone, Path assets, boolean withIkea, boolean mirrored) {
+        GroceryStore store = GroceryFeatures.store(assets, GroceryFeatures.VAL_LIST);
+        GroceryFeatures grocery = GroceryFeatures.extract(backbone, store, "val", store.natural(), mirrored);
+        return withIkea(backbone, assets, grocery, withIkea);
+    }
+
+    /** {@code grocery} as the grocery part, with or without IKEA. */
+    public static Features withIkea(FrozenBackbone backbone, Path assets, GroceryFeatures grocery, boolean withIkea) {
         if (!withIkea) {
             return new Features(grocery, new float[0][], List.of(), new float[0][], List.of());
         }
         LabelledSets.Split ikea = LabelledSets.holdOut(
                 LabelledSets.folderPerClass(assets.resolve(IKEA_IMAGES), Set.of("room_scenes")), 0.2, 5, IKEA_SEED);
-        return new Features(grocery, backbone.features(paths(ikea.queries()), false), labels(ikea.queries()),
-                backbone.features(paths(ikea.gallery()), false), labels(ikea.gallery()));
+        return new Features(grocery, backbone.features("ikea-queries", paths(ikea.queries()), false),
+                labels(ikea.queries()), backbone.features("ikea-gallery", paths(ikea.gallery()), false),
+                labels(ikea.gallery()));
     }
 
     /** The figures of {@code features} through {@code head}, or of the backbone alone when it is {@code null}. */
     public static Figures measure(Features features, ProjectionHead head) {
+        return measure(features, head, false);
+    }
+
+    /** As {@link #measure(Features, ProjectionHead)}, averaging each image with its mirror image if asked. */
+    public static Figures measure(Features features, ProjectionHead head, boolean mirrorAverage) {
         GroceryFeatures grocery = features.grocery();
-        float[][] gallery = Retrieval.project(grocery.iconicVectors(), head);
-        List<List<String>> ranked = Retrieval.rankedLabels(Retrieval.project(grocery.photoVectors(), head), gallery,
-                grocery.classes(), 5);
+        if (mirrorAverage && !grocery.hasMirrored()) {
+            throw new IllegalArgumentException("mirror averaging needs the mirrored features");
+        }
+        float[][] gallery = mirrorAverage
+                ? Retrieval.average(Retrieval.project(grocery.iconicVectors(), head),
+                        Retrieval.project(grocery.iconicMirrored(), head))
+                : Retrieval.project(grocery.iconicVectors(), head);
+        float[][] queryVectors = mirrorAverage
+                ? Retrieval.average(Retrieval.project(grocery.photoVectors(), head),
+                        Retrieval.project(grocery.photoMirrored(), head))
+                : Retrieval.project(grocery.photoVectors(), head);
+        List<List<String>> ranked = Retrieval.rankedLabels(queryVectors, gallery, grocery.classes(), 5);
         double top1 = 0;
         double top5 = 0;
         double coarse = 0;

@@ -54,6 +54,25 @@ public final class Retrieval {
         return projected;
     }
 
+    /** Row by row, the L2-normalised sum of {@code a} and {@code b}: the mean direction of two unit vectors. */
+    public static float[][] average(float[][] a, float[][] b) {
+        float[][] mean = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            float[] sum = new float[a[i].length];
+            double norm = 0;
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] = a[i][j] + b[i][j];
+                norm += (double) sum[j] * sum[j];
+            }
+            float scale = (float) (1 / Math.sqrt(Math.max(norm, 1e-24)));
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] *= scale;
+            }
+            mean[i] = sum;
+        }
+        return mean;
+    }
+
     private static double dot(float[] a, float[] b) {
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
