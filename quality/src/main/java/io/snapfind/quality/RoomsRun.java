@@ -49,10 +49,22 @@ final class RoomsRun {
      * @param regions           which regions of a room are searched
      * @param cacheDir          where catalog vectors are cached, or null for no cache
      * @param progress          progress bars on stderr
+     * @param hubnessK          CSLS hubness correction with this neighbourhood size; 0 = none (the gateway today)
+     * @param queryScore        the detector's score threshold for a room's objects (the catalog's stays 0.25)
      */
     record Settings(Path modelsDir, String model, Path head, String detector, int threads, int k,
-            int candidatesPerHit, float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress) {
+            int candidatesPerHit, float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress,
+            int hubnessK, float queryScore) {
+        Settings(Path modelsDir, String model, Path head, String detector, int threads, int k, int candidatesPerHit,
+                float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress) {
+            this(modelsDir, model, head, detector, threads, k, candidatesPerHit, minScore, regions, cacheDir,
+                    progress, 0, DETECTOR_THRESHOLDS.confidence());
+        }
+
         Settings {
+            if (hubnessK < 0) {
+                throw new IllegalArgumentException("--hubness must not be negative, got " + hubnessK);
+            }
             if (k < 1 || k > 100) {
                 throw new IllegalArgumentException("--k must be 1..100 (the gateway's limits), got " + k);
             }
@@ -115,6 +127,23 @@ final class RoomsRun {
                     settings.progress(), log);
             double indexSeconds = (System.nanoTime() - started) / 1e9;
             log.println("Catalog: " + catalog.summary());
+            double[] offsets = null;
+            if (settings.hubnessK() > 0) {
+                long t = System.nanoTime();
+                double[] means = catalog.neighbourhoodMeans(settings.hubnessK());
+                offsets = new double[means.length];
+                for (int v = 0; v < means.length; v++) {
+                    offsets[v] = means[v] / 2;
+                }
+                log.printf(java.util.Locale.ROOT, "Hubness: CSLS offsets r(x)/2 over k=%d catalog neighbours in %.1f s%n",
+                        settings.hubnessK(), (System.nanoTime() - t) / 1e9);
+            }
+            double[] rowOffsets = offsets;
+            OnnxDetector queryDetector = settings.queryScore() == DETECTOR_THRESHOLDS.confidence() ? detector
+                    : OnnxDetector.load(detectorSpec, settings.modelsDir(),
+                            settings.modelsDir().resolve("coco80.names"), new YoloDecoding.Thresholds(
+                                    settings.queryScore(), DETECTOR_THRESHOLDS.iou(), DETECTOR_THRESHOLDS.maxDetections()),
+                            new OnnxModel.RuntimeSettings(settings.threads(), 0, false));
             long searchStarted = System.nanoTime();
             Map<String, Integer> productIndex = new HashMap<>();
             for (int p = 0; p < catalog.products().size(); p++) {
@@ -135,8 +164,13 @@ final class RoomsRun {
                         }
                         products.add(index);
                     });
-                    results.add(search(room, products, decoder, detector, regions, backbone, head, catalog, settings));
+                    results.add(search(room, products, decoder, queryDetector, regions, backbone, head, catalog,
+                            rowOffsets, settings));
                     bar.step();
+                }
+            } finally {
+                if (queryDetector != detector) {
+                    queryDetector.close();
                 }
             }
             double searchSeconds = (System.nanoTime() - searchStarted) / 1e9;
@@ -148,10 +182,29 @@ final class RoomsRun {
         }
     }
 
+    /**
+     * The catalog's backbone vectors (no head), from the cache or embedded now as {@link #run} embeds them: what
+     * {@code whiten} fits its head on.
+     */
+    static CatalogIndex catalog(ShopTheLook set, Settings settings, PrintStream log) {
+        ModelSpec spec = EmbedderCatalogue.load(settings.modelsDir()).spec(ModelRef.parse(settings.model()).backbone());
+        DetectorSpec detectorSpec = DetectorSpec.named(settings.detector());
+        try (Backbone backbone = Backbone.load(spec, settings.threads());
+                OnnxDetector detector = OnnxDetector.load(detectorSpec, settings.modelsDir(),
+                        settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
+                        new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
+            CatalogIndex.Cache cache = settings.cacheDir() == null ? null
+                    : new CatalogIndex.Cache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(),
+                            cacheKey(spec, detectorSpec, settings.modelsDir()));
+            return CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, null, cache,
+                    settings.progress(), log);
+        }
+    }
+
     /** One room searched as the gateway searches it: decode, detect, cut, embed all regions at once, search each. */
     static RoomResult search(ShopTheLook.Room room, Set<Integer> products, ImageDecoder decoder,
             OnnxDetector detector, RoomRegions regionMaker, Backbone backbone, VectorHead head, CatalogIndex catalog,
-            Settings settings) {
+            double[] offsets, Settings settings) {
         long start = System.nanoTime();
         BufferedImage photo;
         try {
@@ -174,7 +227,11 @@ final class RoomsRun {
         List<RegionResult> results = new ArrayList<>();
         List<List<RoomScoring.ProductHit>> perRegion = new ArrayList<>();
         for (int i = 0; i < regions.size(); i++) {
-            List<RoomScoring.ProductHit> hits = RoomScoring.group(catalog.nearest(vectors[i], settings.vectorLimit()),
+            List<CatalogIndex.VectorHit> nearest = catalog.nearest(vectors[i], settings.vectorLimit());
+            if (offsets != null) {
+                nearest = RoomScoring.csls(nearest, offsets, settings.hubnessK());
+            }
+            List<RoomScoring.ProductHit> hits = RoomScoring.group(nearest,
                     v -> catalog.entry(v).product(), settings.k(), settings.minScore());
             perRegion.add(hits);
             results.add(new RegionResult(regions.get(i), hits));
