@@ -423,6 +423,11 @@ public final class QualityCli implements Runnable {
                 + "cached here per model and crop settings. Default: ${DEFAULT-VALUE}.")
         Path cacheDir;
 
+        @Option(names = "--cache-queries", description = "also cache the rooms' region vectors (backbone, before any "
+                + "head) in --cache-dir, for runs that differ only in the head or the scoring; their latency then "
+                + "lacks the embedding.")
+        boolean cacheQueries;
+
         @Option(names = "--no-cache", description = "neither read nor write the catalog cache.")
         boolean noCache;
 
@@ -473,7 +478,8 @@ public final class QualityCli implements Runnable {
             RoomRegions.Settings regions = new RoomRegions.Settings(maxObjects, whole,
                     tiles == null ? List.of() : tiles, tileOverlap);
             RoomsRun.Settings settings = new RoomsRun.Settings(models, modelId, head, detector, threads, k,
-                    candidatesPerHit, minScore, regions, noCache ? null : cacheDir, !noProgress, hubness, queryScore);
+                    candidatesPerHit, minScore, regions, noCache ? null : cacheDir, !noProgress, hubness, queryScore,
+                    cacheQueries);
             RoomsRun.Result result = RoomsRun.run(set, settings, System.out);
             RoomsReport report = new RoomsReport(result, commandLine(spec), description);
             report.print(System.out);
