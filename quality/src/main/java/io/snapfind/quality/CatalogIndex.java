@@ -61,6 +61,55 @@ final class CatalogIndex {
         return entries.get(vector);
     }
 
+    /** Vector {@code v} (not a copy: do not change it). */
+    float[] vector(int v) {
+        return vectors[v];
+    }
+
+    /**
+     * Per vector, the mean cosine similarity to its {@code k} nearest vectors of other products: CSLS's
+     * neighbourhood density {@code r(x)} (Conneau et al. 2018), from the catalog alone. A hub (a vector close to
+     * many others, such as a plain product on a white background) has a high value.
+     */
+    double[] neighbourhoodMeans(int k) {
+        int n = vectors.length;
+        double[] means = new double[n];
+        java.util.stream.IntStream.range(0, n).parallel().forEach(v -> {
+            float[] query = vectors[v];
+            int product = entries.get(v).product();
+            float[] top = new float[k];
+            java.util.Arrays.fill(top, Float.NEGATIVE_INFINITY);
+            for (int u = 0; u < n; u++) {
+                if (entries.get(u).product() == product) {
+                    continue;
+                }
+                float[] vector = vectors[u];
+                float dot = 0;
+                for (int d = 0; d < vector.length; d++) {
+                    dot += vector[d] * query[d];
+                }
+                if (dot > top[k - 1]) {
+                    int i = k - 1;
+                    while (i > 0 && top[i - 1] < dot) {
+                        top[i] = top[i - 1];
+                        i--;
+                    }
+                    top[i] = dot;
+                }
+            }
+            double sum = 0;
+            int count = 0;
+            for (float value : top) {
+                if (value != Float.NEGATIVE_INFINITY) {
+                    sum += value;
+                    count++;
+                }
+            }
+            means[v] = count == 0 ? 0 : sum / count;
+        });
+        return means;
+    }
+
     /**
      * The {@code limit} vectors most similar to {@code query} (dot product of unit vectors = cosine), best first;
      * equal scores keep index order.

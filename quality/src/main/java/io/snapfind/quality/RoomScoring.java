@@ -39,6 +39,28 @@ public final class RoomScoring {
     }
 
     /**
+     * CSLS hubness correction of one region's vector hits, as the gateway can apply it to what Milvus returns:
+     * each hit's score becomes {@code cos − r(x)/2 − r(q)/2} (CSLS's {@code 2 cos − r(x) − r(q)}, halved), where
+     * {@code r(x)/2} is the hit vector's stored offset (its mean similarity to its k nearest catalog vectors, halved)
+     * and {@code r(q)} the mean score of the query's first k hits. The hits are re-sorted by that score.
+     */
+    static List<CatalogIndex.VectorHit> csls(List<CatalogIndex.VectorHit> nearest, double[] offsets, int k) {
+        double rq = 0;
+        int n = Math.min(k, nearest.size());
+        for (int i = 0; i < n; i++) {
+            rq += nearest.get(i).score();
+        }
+        double queryOffset = n == 0 ? 0 : rq / n / 2;
+        List<CatalogIndex.VectorHit> corrected = new ArrayList<>(nearest.size());
+        for (CatalogIndex.VectorHit hit : nearest) {
+            corrected.add(new CatalogIndex.VectorHit(hit.vector(),
+                    (float) (hit.score() - offsets[hit.vector()] - queryOffset)));
+        }
+        corrected.sort(Comparator.comparingDouble(CatalogIndex.VectorHit::score).reversed());
+        return corrected;
+    }
+
+    /**
      * The room's products from all its regions: each product once, with its best score over the regions, best
      * first; equal scores keep the order of first appearance (region by region, rank by rank).
      */

@@ -49,10 +49,22 @@ final class RoomsRun {
      * @param regions           which regions of a room are searched
      * @param cacheDir          where catalog vectors are cached, or null for no cache
      * @param progress          progress bars on stderr
+     * @param hubnessK          CSLS hubness correction with this neighbourhood size; 0 = none (the gateway today)
+     * @param queryScore        the detector's score threshold for a room's objects (the catalog's stays 0.25)
      */
     record Settings(Path modelsDir, String model, Path head, String detector, int threads, int k,
-            int candidatesPerHit, float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress) {
+            int candidatesPerHit, float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress,
+            int hubnessK, float queryScore, boolean cacheQueries) {
+        Settings(Path modelsDir, String model, Path head, String detector, int threads, int k, int candidatesPerHit,
+                float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress) {
+            this(modelsDir, model, head, detector, threads, k, candidatesPerHit, minScore, regions, cacheDir,
+                    progress, 0, DETECTOR_THRESHOLDS.confidence(), false);
+        }
+
         Settings {
+            if (hubnessK < 0) {
+                throw new IllegalArgumentException("--hubness must not be negative, got " + hubnessK);
+            }
             if (k < 1 || k > 100) {
                 throw new IllegalArgumentException("--k must be 1..100 (the gateway's limits), got " + k);
             }
@@ -115,6 +127,28 @@ final class RoomsRun {
                     settings.progress(), log);
             double indexSeconds = (System.nanoTime() - started) / 1e9;
             log.println("Catalog: " + catalog.summary());
+            double[] offsets = null;
+            if (settings.hubnessK() > 0) {
+                long t = System.nanoTime();
+                double[] means = catalog.neighbourhoodMeans(settings.hubnessK());
+                offsets = new double[means.length];
+                for (int v = 0; v < means.length; v++) {
+                    offsets[v] = means[v] / 2;
+                }
+                log.printf(java.util.Locale.ROOT, "Hubness: CSLS offsets r(x)/2 over k=%d catalog neighbours in %.1f s%n",
+                        settings.hubnessK(), (System.nanoTime() - t) / 1e9);
+            }
+            double[] rowOffsets = offsets;
+            QueryCache queries = settings.cacheQueries() && settings.cacheDir() != null
+                    ? new QueryCache(settings.cacheDir().resolve("rooms-queries-" + spec.id() + "-"
+                            + CatalogIndex.Cache.sha256(cacheKey(spec, detectorSpec, settings.modelsDir())).substring(0, 12)
+                            + ".bin"))
+                    : null;
+            OnnxDetector queryDetector = settings.queryScore() == DETECTOR_THRESHOLDS.confidence() ? detector
+                    : OnnxDetector.load(detectorSpec, settings.modelsDir(),
+                            settings.modelsDir().resolve("coco80.names"), new YoloDecoding.Thresholds(
+                                    settings.queryScore(), DETECTOR_THRESHOLDS.iou(), DETECTOR_THRESHOLDS.maxDetections()),
+                            new OnnxModel.RuntimeSettings(settings.threads(), 0, false));
             long searchStarted = System.nanoTime();
             Map<String, Integer> productIndex = new HashMap<>();
             for (int p = 0; p < catalog.products().size(); p++) {
@@ -135,8 +169,16 @@ final class RoomsRun {
                         }
                         products.add(index);
                     });
-                    results.add(search(room, products, decoder, detector, regions, backbone, head, catalog, settings));
+                    results.add(search(room, products, decoder, queryDetector, regions, backbone, head, catalog,
+                            rowOffsets, queries, settings));
                     bar.step();
+                }
+            } finally {
+                if (queryDetector != detector) {
+                    queryDetector.close();
+                }
+                if (queries != null) {
+                    queries.write();
                 }
             }
             double searchSeconds = (System.nanoTime() - searchStarted) / 1e9;
@@ -148,10 +190,29 @@ final class RoomsRun {
         }
     }
 
+    /**
+     * The catalog's backbone vectors (no head), from the cache or embedded now as {@link #run} embeds them: what
+     * {@code whiten} fits its head on.
+     */
+    static CatalogIndex catalog(ShopTheLook set, Settings settings, PrintStream log) {
+        ModelSpec spec = EmbedderCatalogue.load(settings.modelsDir()).spec(ModelRef.parse(settings.model()).backbone());
+        DetectorSpec detectorSpec = DetectorSpec.named(settings.detector());
+        try (Backbone backbone = Backbone.load(spec, settings.threads());
+                OnnxDetector detector = OnnxDetector.load(detectorSpec, settings.modelsDir(),
+                        settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
+                        new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
+            CatalogIndex.Cache cache = settings.cacheDir() == null ? null
+                    : new CatalogIndex.Cache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(),
+                            cacheKey(spec, detectorSpec, settings.modelsDir()));
+            return CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, null, cache,
+                    settings.progress(), log);
+        }
+    }
+
     /** One room searched as the gateway searches it: decode, detect, cut, embed all regions at once, search each. */
     static RoomResult search(ShopTheLook.Room room, Set<Integer> products, ImageDecoder decoder,
             OnnxDetector detector, RoomRegions regionMaker, Backbone backbone, VectorHead head, CatalogIndex catalog,
-            Settings settings) {
+            double[] offsets, QueryCache queries, Settings settings) {
         long start = System.nanoTime();
         BufferedImage photo;
         try {
@@ -164,7 +225,17 @@ final class RoomsRun {
         long decoded = System.nanoTime();
         List<RoomRegions.Region> regions = regionMaker.regions(photo, detector.detect(photo).detections());
         long cut = System.nanoTime();
-        float[][] vectors = backbone.embed(regions.stream().map(RoomRegions.Region::image).toList());
+        String queryKey = room.image().getFileName() + regions.stream().map(r -> r.box().toString())
+                .reduce("", (a, b) -> a + "|" + b);
+        float[][] vectors = queries == null ? null : queries.get(queryKey);
+        if (vectors == null) {
+            vectors = backbone.embed(regions.stream().map(RoomRegions.Region::image).toList());
+            if (queries != null) {
+                queries.put(queryKey, vectors);
+            }
+        } else {
+            vectors = java.util.Arrays.stream(vectors).map(float[]::clone).toArray(float[][]::new);
+        }
         if (head != null) {
             for (int i = 0; i < vectors.length; i++) {
                 vectors[i] = head.apply(vectors[i]);
@@ -174,7 +245,11 @@ final class RoomsRun {
         List<RegionResult> results = new ArrayList<>();
         List<List<RoomScoring.ProductHit>> perRegion = new ArrayList<>();
         for (int i = 0; i < regions.size(); i++) {
-            List<RoomScoring.ProductHit> hits = RoomScoring.group(catalog.nearest(vectors[i], settings.vectorLimit()),
+            List<CatalogIndex.VectorHit> nearest = catalog.nearest(vectors[i], settings.vectorLimit());
+            if (offsets != null) {
+                nearest = RoomScoring.csls(nearest, offsets, settings.hubnessK());
+            }
+            List<RoomScoring.ProductHit> hits = RoomScoring.group(nearest,
                     v -> catalog.entry(v).product(), settings.k(), settings.minScore());
             perRegion.add(hits);
             results.add(new RegionResult(regions.get(i), hits));
@@ -183,6 +258,77 @@ final class RoomsRun {
         long searched = System.nanoTime();
         return new RoomResult(room, photo.getWidth(), photo.getHeight(), products, results, merged, RoomScoring.figures(perRegion, merged, products),
                 millis(decoded - start), millis(cut - decoded), millis(embedded - cut), millis(searched - embedded));
+    }
+
+    /**
+     * The backbone vectors of rooms' regions, keyed by room photo and region boxes ({@code --cache-queries}): lets
+     * runs that differ only after embedding (a head, hubness, scoring) skip the rooms' embedding. Latency figures of
+     * such a run lack the embedding time.
+     */
+    static final class QueryCache {
+        private final Path file;
+        private final Map<String, float[][]> map = new HashMap<>();
+        private boolean changed;
+
+        QueryCache(Path file) {
+            this.file = file;
+            if (Files.isRegularFile(file)) {
+                try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                        Files.newInputStream(file), 1 << 16))) {
+                    int count = in.readInt();
+                    for (int i = 0; i < count; i++) {
+                        String key = in.readUTF();
+                        float[][] vectors = new float[in.readInt()][];
+                        int dimension = in.readInt();
+                        for (int r = 0; r < vectors.length; r++) {
+                            vectors[r] = new float[dimension];
+                            for (int d = 0; d < dimension; d++) {
+                                vectors[r][d] = in.readFloat();
+                            }
+                        }
+                        map.put(key, vectors);
+                    }
+                } catch (IOException e) {
+                    map.clear();
+                }
+            }
+        }
+
+        float[][] get(String key) {
+            return map.get(key);
+        }
+
+        void put(String key, float[][] vectors) {
+            map.put(key, java.util.Arrays.stream(vectors).map(float[]::clone).toArray(float[][]::new));
+            changed = true;
+        }
+
+        void write() {
+            if (!changed) {
+                return;
+            }
+            try {
+                Files.createDirectories(file.getParent());
+                Path partial = file.resolveSibling(file.getFileName() + ".partial");
+                try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                        Files.newOutputStream(partial), 1 << 16))) {
+                    out.writeInt(map.size());
+                    for (Map.Entry<String, float[][]> entry : map.entrySet()) {
+                        out.writeUTF(entry.getKey());
+                        out.writeInt(entry.getValue().length);
+                        out.writeInt(entry.getValue().length == 0 ? 0 : entry.getValue()[0].length);
+                        for (float[] vector : entry.getValue()) {
+                            for (float value : vector) {
+                                out.writeFloat(value);
+                            }
+                        }
+                    }
+                }
+                Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write the query cache " + file, e);
+            }
+        }
     }
 
     /** What the cached catalog vectors depend on: the model's file and input settings, the detector, the crops. */
