@@ -68,7 +68,7 @@ class ExactSearchTest {
     @Test
     void combinationsAreEverySubsetOfTwoOrMore() {
         List<ModelRef> refs = List.of(ModelRef.parse("a"), ModelRef.parse("b"), ModelRef.parse("c"));
-        List<List<ModelRef>> subsets = QualityCli.Compare.combinations(refs);
+        List<List<ModelRef>> subsets = CompareCommand.combinations(refs);
         assertEquals(4, subsets.size());
         assertEquals(refs, subsets.get(3));
     }
