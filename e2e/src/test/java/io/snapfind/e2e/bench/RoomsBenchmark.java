@@ -34,7 +34,7 @@ import io.snapfind.quality.ShopTheLook;
  * computed from the gateway's answers with the offline tool's own {@link RoomScoring} (a product's room score is its
  * best score over the answer's regions), so the two agree whenever the index and the services do.
  *
- * <p>Usage: {@code e2e/bench.sh rooms [--model ID] [--part all|tune|report] [--rooms N] [--catalog-size N]}. The model is any embedder
+ * <p>Usage: {@code e2e/bench.sh rooms [--model ID [--dimension D]] [--part all|tune|report] [--rooms N] [--catalog-size N]}. The model is any embedder
  * catalogue id (default: the embedder's own default). Prints progress, then lines {@code rooms-hit10: …}.
  */
 public final class RoomsBenchmark {
@@ -60,7 +60,10 @@ public final class RoomsBenchmark {
         }
         List<String> settings = new ArrayList<>();
         if (options.containsKey("model")) {
+            // The indexer aliases the configured model's collection; the gateway refuses queries of any other model.
             settings.add("snapfind.embedder.model=" + options.get("model"));
+            settings.add("snapfind.indexer.model-id=" + options.get("model"));
+            settings.add("snapfind.indexer.dimension=" + options.getOrDefault("dimension", "1280"));
         }
         Path runDir = Files.createTempDirectory(Files.createDirectories(ProjectPaths.root().resolve("e2e/target")),
                 "rooms-");
@@ -205,7 +208,7 @@ public final class RoomsBenchmark {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 == args.length) {
-                throw new IllegalArgumentException("usage: e2e/bench.sh rooms [--model ID] [--part all|tune|report] "
+                throw new IllegalArgumentException("usage: e2e/bench.sh rooms [--model ID [--dimension D]] [--part all|tune|report] "
                         + "[--rooms N] [--catalog-size N]; got " + String.join(" ", args));
             }
             options.put(args[i].substring(2), args[++i]);

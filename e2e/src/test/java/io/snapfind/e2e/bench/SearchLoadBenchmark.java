@@ -65,7 +65,8 @@ public final class SearchLoadBenchmark {
         Path assets = ProjectPaths.requireAssets();
         Path runDir = Files.createTempDirectory("snapfind-bench-");
         try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets, runDir, LocalSystem.Ports.free(),
-                "bench-key", List.of("snapfind.embedder.model=" + model), Duration.ofMinutes(3), line -> { })) {
+                "bench-key", List.of("snapfind.embedder.model=" + model, "snapfind.indexer.model-id=" + model),
+                Duration.ofMinutes(3), line -> { })) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             List<LabelledImage> products = LabelledSets.folderPerClass(assets.resolve("datasets/ikea-interior/images"),
                     Set.of("room_scenes"));
