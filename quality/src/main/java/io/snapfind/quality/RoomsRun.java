@@ -120,8 +120,8 @@ final class RoomsRun {
                 OnnxDetector detector = OnnxDetector.load(detectorSpec, settings.modelsDir(),
                         settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
                         new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
-            CatalogIndex.Cache cache = settings.cacheDir() == null ? null
-                    : new CatalogIndex.Cache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(),
+            CatalogCache cache = settings.cacheDir() == null ? null
+                    : new CatalogCache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(),
                             cacheKey(spec, detectorSpec, settings.modelsDir()));
             CatalogIndex catalog = CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, head, cache,
                     settings.progress(), log);
@@ -141,7 +141,7 @@ final class RoomsRun {
             double[] rowOffsets = offsets;
             QueryCache queries = settings.cacheQueries() && settings.cacheDir() != null
                     ? new QueryCache(settings.cacheDir().resolve("rooms-queries-" + spec.id() + "-"
-                            + CatalogIndex.Cache.sha256(cacheKey(spec, detectorSpec, settings.modelsDir())).substring(0, 12)
+                            + CatalogCache.sha256(cacheKey(spec, detectorSpec, settings.modelsDir())).substring(0, 12)
                             + ".bin"))
                     : null;
             OnnxDetector queryDetector = settings.queryScore() == DETECTOR_THRESHOLDS.confidence() ? detector
@@ -201,8 +201,8 @@ final class RoomsRun {
                 OnnxDetector detector = OnnxDetector.load(detectorSpec, settings.modelsDir(),
                         settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
                         new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
-            CatalogIndex.Cache cache = settings.cacheDir() == null ? null
-                    : new CatalogIndex.Cache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(),
+            CatalogCache cache = settings.cacheDir() == null ? null
+                    : new CatalogCache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(),
                             cacheKey(spec, detectorSpec, settings.modelsDir()));
             return CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, null, cache,
                     settings.progress(), log);
