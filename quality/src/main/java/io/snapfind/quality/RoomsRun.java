@@ -139,8 +139,8 @@ final class RoomsRun {
                         settings.hubnessK(), (System.nanoTime() - t) / 1e9);
             }
             double[] rowOffsets = offsets;
-            QueryCache queries = settings.cacheQueries() && settings.cacheDir() != null
-                    ? new QueryCache(settings.cacheDir().resolve("rooms-queries-" + spec.id() + "-"
+            RoomQueryCache queries = settings.cacheQueries() && settings.cacheDir() != null
+                    ? new RoomQueryCache(settings.cacheDir().resolve("rooms-queries-" + spec.id() + "-"
                             + CatalogCache.sha256(cacheKey(spec, detectorSpec, settings.modelsDir())).substring(0, 12)
                             + ".bin"))
                     : null;
@@ -212,7 +212,7 @@ final class RoomsRun {
     /** One room searched as the gateway searches it: decode, detect, cut, embed all regions at once, search each. */
     static RoomResult search(ShopTheLook.Room room, Set<Integer> products, ImageDecoder decoder,
             OnnxDetector detector, RoomRegions regionMaker, Backbone backbone, VectorHead head, CatalogIndex catalog,
-            double[] offsets, QueryCache queries, Settings settings) {
+            double[] offsets, RoomQueryCache queries, Settings settings) {
         long start = System.nanoTime();
         BufferedImage photo;
         try {
@@ -258,77 +258,6 @@ final class RoomsRun {
         long searched = System.nanoTime();
         return new RoomResult(room, photo.getWidth(), photo.getHeight(), products, results, merged, RoomScoring.figures(perRegion, merged, products),
                 millis(decoded - start), millis(cut - decoded), millis(embedded - cut), millis(searched - embedded));
-    }
-
-    /**
-     * The backbone vectors of rooms' regions, keyed by room photo and region boxes ({@code --cache-queries}): lets
-     * runs that differ only after embedding (a head, hubness, scoring) skip the rooms' embedding. Latency figures of
-     * such a run lack the embedding time.
-     */
-    static final class QueryCache {
-        private final Path file;
-        private final Map<String, float[][]> map = new HashMap<>();
-        private boolean changed;
-
-        QueryCache(Path file) {
-            this.file = file;
-            if (Files.isRegularFile(file)) {
-                try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
-                        Files.newInputStream(file), 1 << 16))) {
-                    int count = in.readInt();
-                    for (int i = 0; i < count; i++) {
-                        String key = in.readUTF();
-                        float[][] vectors = new float[in.readInt()][];
-                        int dimension = in.readInt();
-                        for (int r = 0; r < vectors.length; r++) {
-                            vectors[r] = new float[dimension];
-                            for (int d = 0; d < dimension; d++) {
-                                vectors[r][d] = in.readFloat();
-                            }
-                        }
-                        map.put(key, vectors);
-                    }
-                } catch (IOException e) {
-                    map.clear();
-                }
-            }
-        }
-
-        float[][] get(String key) {
-            return map.get(key);
-        }
-
-        void put(String key, float[][] vectors) {
-            map.put(key, java.util.Arrays.stream(vectors).map(float[]::clone).toArray(float[][]::new));
-            changed = true;
-        }
-
-        void write() {
-            if (!changed) {
-                return;
-            }
-            try {
-                Files.createDirectories(file.getParent());
-                Path partial = file.resolveSibling(file.getFileName() + ".partial");
-                try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
-                        Files.newOutputStream(partial), 1 << 16))) {
-                    out.writeInt(map.size());
-                    for (Map.Entry<String, float[][]> entry : map.entrySet()) {
-                        out.writeUTF(entry.getKey());
-                        out.writeInt(entry.getValue().length);
-                        out.writeInt(entry.getValue().length == 0 ? 0 : entry.getValue()[0].length);
-                        for (float[] vector : entry.getValue()) {
-                            for (float value : vector) {
-                                out.writeFloat(value);
-                            }
-                        }
-                    }
-                }
-                Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write the query cache " + file, e);
-            }
-        }
     }
 
     /** What the cached catalog vectors depend on: the model's file and input settings, the detector, the crops. */
