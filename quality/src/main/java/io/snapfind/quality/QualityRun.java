@@ -25,7 +25,8 @@ import io.snapfind.evaluation.RankFusion;
 /**
  * One evaluation run: loads the models the configurations need, embeds every gallery image and query once per
  * vector source (one image at a time, timed), then searches exactly for every configuration and aggregates the
- * figures per label level.
+ * figures per label level. Over 300 lines on purpose: those steps share the run's models, embeddings and timings,
+ * and read top to bottom as the report describes them.
  */
 final class QualityRun {
 

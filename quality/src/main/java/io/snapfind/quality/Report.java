@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
-/** The printed table and the written report (Markdown, TSV, charts, example grid, projector export) of a run. */
+/**
+ * The printed table and the written report (Markdown, TSV, charts, example grid, projector export) of a run. A little
+ * over 300 lines on purpose: one method per section of one document, in the order the reader meets them.
+ */
 final class Report {
 
     private final QualityRun.Result run;
