@@ -3,6 +3,7 @@
 # Usage: quality/eval.sh eval    [--set grocery|ikea|folders|gallery-queries] [--model ID | --fuse A,B] [--metric M] [--mode V] [--head FILE] [--out DIR]
 #        quality/eval.sh compare [--set ...] [--models A,B] [--head FILE] [--out DIR]
 #        quality/eval.sh rooms   [--model ID] [--tiles [2,3]] [--whole] [--part all|tune|report] [--rooms N] [--out DIR]
+#        quality/eval.sh whiten  --model ID --out FILE | chart [--tsv FILE --out PNG]
 #        quality/eval.sh --help
 set -euo pipefail
 cd "$(dirname "$0")/.."
