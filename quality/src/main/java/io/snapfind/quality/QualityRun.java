@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
-import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.detector.model.DetectorSpec;
 import io.snapfind.detector.model.OnnxDetector;
 import io.snapfind.detector.model.OnnxModel;
 import io.snapfind.detector.model.YoloDecoding;
 import io.snapfind.embedder.ModelSpec;
+import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.embedder.model.ModelCatalog;
 import io.snapfind.embedder.model.ModelLoadException;
 import io.snapfind.evaluation.RankFusion;
@@ -337,6 +337,11 @@ final class QualityRun {
     }
 
     private static String hardware(Settings settings) {
+        return machine(settings.intraOpThreads()) + ", batch 1 per query (all of a query's crops in one batch)";
+    }
+
+    /** The machine and runtime a run's latencies were measured on, for a report's header. */
+    static String machine(int intraOpThreads) {
         String cpu = "unknown CPU";
         try {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
@@ -346,8 +351,7 @@ final class QualityRun {
         }
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", ONNX Runtime intra-op threads "
-                + (settings.intraOpThreads() == 0 ? "default (all cores)" : settings.intraOpThreads())
-                + ", batch 1 per query (all of a query's crops in one batch)";
+                + (intraOpThreads == 0 ? "default (all cores)" : intraOpThreads);
     }
 
     private static double millisSince(long start) {

@@ -146,7 +146,7 @@ final class RoomsCommand implements Callable<Integer> {
                 : all.subset(roomList, catalogSize, splitSeed);
         Path models = modelsDir != null ? modelsDir : ProjectPaths.requireAssets().resolve("models");
         String modelId = model != null ? model
-                : EmbedderCatalogue.embedderProperties().getProperty("snapfind.embedder.model", "mobilenetv2").trim();
+                : EmbedderCatalogue.defaultModelId();
         RoomRegions.Settings regions = new RoomRegions.Settings(maxObjects, whole,
                 tiles == null ? List.of() : tiles, tileOverlap);
         RoomsRun.Settings settings = new RoomsRun.Settings(models, modelId, head, detector, threads, k,

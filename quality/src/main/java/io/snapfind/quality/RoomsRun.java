@@ -120,11 +120,8 @@ final class RoomsRun {
                 OnnxDetector detector = OnnxDetector.load(detectorSpec, settings.modelsDir(),
                         settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
                         new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
-            CatalogCache cache = settings.cacheDir() == null ? null
-                    : new CatalogCache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(),
-                            cacheKey(spec, detectorSpec, settings.modelsDir()));
-            CatalogIndex catalog = CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, head, cache,
-                    settings.progress(), log);
+            CatalogIndex catalog = CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, head,
+                    catalogCache(spec, detectorSpec, settings), settings.progress(), log);
             double indexSeconds = (System.nanoTime() - started) / 1e9;
             log.println("Catalog: " + catalog.summary());
             double[] offsets = null;
@@ -186,7 +183,7 @@ final class RoomsRun {
             return new Result(set, catalog, spec, results,
                     RoomScoring.Summary.of(results.stream().map(RoomResult::figures).toList()),
                     RoomScoring.percentile(latencies, 50), RoomScoring.percentile(latencies, 95), settings,
-                    hardware(settings), indexSeconds, searchSeconds);
+                    QualityRun.machine(settings.threads()), indexSeconds, searchSeconds);
         }
     }
 
@@ -201,12 +198,15 @@ final class RoomsRun {
                 OnnxDetector detector = OnnxDetector.load(detectorSpec, settings.modelsDir(),
                         settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
                         new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
-            CatalogCache cache = settings.cacheDir() == null ? null
-                    : new CatalogCache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(),
-                            cacheKey(spec, detectorSpec, settings.modelsDir()));
-            return CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, null, cache,
-                    settings.progress(), log);
+            return CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, null,
+                    catalogCache(spec, detectorSpec, settings), settings.progress(), log);
         }
+    }
+
+    /** The catalog vector cache of this model and detector, or null when the run has no cache folder. */
+    private static CatalogCache catalogCache(ModelSpec spec, DetectorSpec detectorSpec, Settings settings) {
+        return settings.cacheDir() == null ? null : new CatalogCache(settings.cacheDir(),
+                spec.id() + "-" + detectorSpec.id(), cacheKey(spec, detectorSpec, settings.modelsDir()));
     }
 
     /** One room searched as the gateway searches it: decode, detect, cut, embed all regions at once, search each. */
@@ -277,19 +277,6 @@ final class RoomsRun {
         } catch (IOException e) {
             return file.getFileName() + ":missing";
         }
-    }
-
-    private static String hardware(Settings settings) {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
-        } catch (IOException | RuntimeException e) {
-            // Only for the report's header.
-        }
-        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-                + System.getProperty("java.version") + ", ONNX Runtime intra-op threads "
-                + (settings.threads() == 0 ? "default (all cores)" : settings.threads());
     }
 
     private static double millis(long nanos) {

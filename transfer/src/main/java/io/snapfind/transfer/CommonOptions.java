@@ -2,6 +2,7 @@ package io.snapfind.transfer;
 
 import java.nio.file.Path;
 
+import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.harness.ProjectPaths;
 import picocli.CommandLine.Option;
 
@@ -31,7 +32,7 @@ abstract class CommonOptions {
     }
 
     String model() {
-        return model != null ? model : FrozenBackbone.defaultModelId();
+        return model != null ? model : EmbedderCatalogue.defaultModelId();
     }
 
     FrozenBackbone open(Path assets, String modelId) {

@@ -3,6 +3,7 @@ package io.snapfind.transfer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.embedder.model.ProjectionHead;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +29,7 @@ final class EvaluateHeadCommand extends CommonOptions implements Callable<Intege
         Path assets = assets();
         ProjectionHead loaded = head == null ? null : ProjectionHead.load(head.toAbsolutePath().normalize());
         String recorded = head == null ? null : TransferCli.recordedBackbone(head.toAbsolutePath().normalize());
-        String modelId = model != null ? model : recorded != null ? recorded : FrozenBackbone.defaultModelId();
+        String modelId = model != null ? model : recorded != null ? recorded : EmbedderCatalogue.defaultModelId();
         if (recorded != null && !recorded.equals(modelId)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "the head " + head + " was trained "
                     + "on " + recorded + ", not on --model " + modelId);

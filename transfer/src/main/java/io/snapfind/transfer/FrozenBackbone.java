@@ -66,11 +66,6 @@ public final class FrozenBackbone implements AutoCloseable {
         this.log = log;
     }
 
-    /** The embedder's default model id ({@code snapfind.embedder.model} of its application.properties). */
-    public static String defaultModelId() {
-        return EmbedderCatalogue.embedderProperties().getProperty("snapfind.embedder.model", "mobilenetv2").trim();
-    }
-
     /**
      * The catalogue entry {@code modelId}, files looked up in {@code <assets>/models} (and {@code built:} files in
      * the built-models folder), inference on {@code threads} CPU threads. {@code cacheDir} null: no feature cache.

@@ -38,6 +38,11 @@ public final class EmbedderCatalogue {
         return new ModelCatalog(modelsDir.toAbsolutePath().normalize(), entries(embedderProperties()));
     }
 
+    /** The model the embedder serves by default: {@code snapfind.embedder.model} of its configuration file. */
+    public static String defaultModelId() {
+        return embedderProperties().getProperty("snapfind.embedder.model", "mobilenetv2").trim();
+    }
+
     /**
      * The embedder's configuration file. Several jars on the classpath hold an {@code application.properties} (the
      * detector's too); the embedder's is the one that declares models.

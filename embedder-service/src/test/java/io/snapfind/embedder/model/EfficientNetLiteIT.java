@@ -85,19 +85,6 @@ class EfficientNetLiteIT {
                 }
             }
             assertTrue(failures.isEmpty(), id + ": " + failures);
-            float[] pixels = preprocessor.apply(decode(EmbedderTestImages.photo("dog.jpg")));
-            long[] nanos = new long[10];
-            try (OnnxImageModel.Session session = model.newSession()) {
-                session.run(pixels, 1);
-                for (int i = 0; i < nanos.length; i++) {
-                    long start = System.nanoTime();
-                    session.run(pixels, 1);
-                    nanos[i] = System.nanoTime() - start;
-                }
-            }
-            java.util.Arrays.sort(nanos);
-            System.out.printf("%s: %.1f ms per image (model only, 1 thread, median of %d)%n", id,
-                    nanos[nanos.length / 2] / 1e6, nanos.length);
         }
     }
 
