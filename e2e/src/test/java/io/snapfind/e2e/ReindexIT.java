@@ -45,8 +45,6 @@ class ReindexIT {
     @Test
     void reindexesWithAnotherModelWhileSearchesAndCatalogChangesGoOn() throws Exception {
         Path runDir = Files.createTempDirectory(Path.of("target"), "reindex-");
-        // The re-index this test times goes from MobileNetV2 to its logits, whatever the deployed default is.
-        Files.writeString(runDir.resolve(LocalSystem.ACTIVE_MODEL_FILE), "mobilenetv2\n");
         try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets(), runDir,
                 LocalSystem.Ports.free(), "e2e-key", List.of(), Duration.ofMinutes(3), System.out::println)) {
             Gateway gateway = new Gateway(system.gatewayUrl(), "e2e-key");
