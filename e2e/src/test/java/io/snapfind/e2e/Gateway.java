@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A small HTTP client for the gateway, as a catalog system and a shopper would use it. */
-final class Gateway {
+public final class Gateway {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -24,13 +24,13 @@ final class Gateway {
     private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Gateway(String url, String apiKey) {
+    public Gateway(String url, String apiKey) {
         this.url = url;
         this.apiKey = apiKey;
     }
 
     /** Publishes a product with one inline image; returns once the broker has it. */
-    void upsert(String productId, String category, String title, Path image) throws IOException, InterruptedException {
+    public void upsert(String productId, String category, String title, Path image) throws IOException, InterruptedException {
         String body = JSON.writeValueAsString(Map.of("productId", productId, "category", category, "title", title,
                 "images", List.of(Map.of("imageId", "main",
                         "bytes", Base64.getEncoder().encodeToString(Files.readAllBytes(image))))));
@@ -43,14 +43,14 @@ final class Gateway {
     }
 
     /** Whether the gateway reports the product as searchable. */
-    boolean isIndexed(String productId) throws IOException, InterruptedException {
+    public boolean isIndexed(String productId) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/products/" + productId))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 && JSON.readTree(response.body()).path("indexed").asBoolean();
     }
 
     /** Deletes a product; returns once the broker has the event. */
-    void delete(String productId) throws IOException, InterruptedException {
+    public void delete(String productId) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/products/" + productId))
                 .header("X-API-Key", apiKey).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
@@ -73,7 +73,7 @@ final class Gateway {
     }
 
     /** Searches with a photo sent as raw bytes. */
-    JsonNode search(Path photo, String query) throws IOException, InterruptedException {
+    public JsonNode search(Path photo, String query) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/search?" + query))
                 .header("Content-Type", "application/octet-stream")
                 .timeout(Duration.ofSeconds(30))

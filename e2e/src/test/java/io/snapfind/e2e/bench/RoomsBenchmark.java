@@ -1,16 +1,11 @@
 package io.snapfind.e2e.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,12 +14,12 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.snapfind.deploy.LocalSystem;
+import io.snapfind.e2e.Gateway;
 import io.snapfind.harness.ProjectPaths;
-import io.snapfind.quality.RoomScoring;
 import io.snapfind.quality.RoomScoring.ProductHit;
+import io.snapfind.quality.RoomScoring;
 import io.snapfind.quality.ShopTheLook;
 
 /**
@@ -40,7 +35,6 @@ import io.snapfind.quality.ShopTheLook;
 public final class RoomsBenchmark {
 
     static final String QUERY = "mode=objects&k=20";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String API_KEY = "rooms-benchmark";
 
     private RoomsBenchmark() {
@@ -73,11 +67,10 @@ public final class RoomsBenchmark {
         }
         try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets(), runDir,
                 LocalSystem.Ports.free(), API_KEY, settings, Duration.ofMinutes(5), System.out::println)) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            String gateway = system.gatewayUrl();
+            Gateway gateway = new Gateway(system.gatewayUrl(), API_KEY);
             long ingestStart = System.nanoTime();
-            ingest(http, gateway, data.products());
-            awaitIndexed(http, gateway, data.products(), Duration.ofMinutes(60));
+            ingest(gateway, data.products());
+            awaitIndexed(gateway, data.products(), Duration.ofMinutes(60));
             double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
 
             List<RoomScoring.RoomFigures> figures = new ArrayList<>();
@@ -87,7 +80,7 @@ public final class RoomsBenchmark {
             for (int r = 0; r < rooms.size(); r++) {
                 ShopTheLook.Room room = rooms.get(r);
                 long start = System.nanoTime();
-                JsonNode answer = search(http, gateway, room.image());
+                JsonNode answer = gateway.search(room.image(), QUERY);
                 millis[r] = (System.nanoTime() - start) / 1e6;
                 modelId = answer.path("modelId").asText();
                 List<List<ProductHit>> regions = new ArrayList<>();
@@ -123,22 +116,11 @@ public final class RoomsBenchmark {
     }
 
     /** Publishes every product with its one photo, inline, through the gateway's ingest API. */
-    private static void ingest(HttpClient http, String gateway, List<ShopTheLook.Product> products)
+    private static void ingest(Gateway gateway, List<ShopTheLook.Product> products)
             throws IOException, InterruptedException {
         int done = 0;
         for (ShopTheLook.Product product : products) {
-            String body = JSON.writeValueAsString(Map.of("productId", product.id(), "category", product.category(),
-                    "title", product.name(), "metadata", Map.of("type", product.type(), "color", product.color()),
-                    "images", List.of(Map.of("imageId", "main",
-                            "bytes", Base64.getEncoder().encodeToString(Files.readAllBytes(product.image()))))));
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/products"))
-                    .header("X-API-Key", API_KEY).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 202) {
-                throw new IllegalStateException("ingest of " + product.id() + " answered " + response.statusCode()
-                        + ": " + response.body());
-            }
+            gateway.upsert(product.id(), product.category(), product.name(), product.image());
             if (++done % 250 == 0 || done == products.size()) {
                 System.out.printf("published %d/%d products%n", done, products.size());
             }
@@ -146,12 +128,12 @@ public final class RoomsBenchmark {
     }
 
     /** Waits until the gateway reports every product searchable, in catalog order. */
-    private static void awaitIndexed(HttpClient http, String gateway, List<ShopTheLook.Product> products,
-            Duration timeout) throws IOException, InterruptedException {
+    private static void awaitIndexed(Gateway gateway, List<ShopTheLook.Product> products, Duration timeout)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int done = 0;
         for (ShopTheLook.Product product : products) {
-            while (!indexed(http, gateway, product.id())) {
+            while (!gateway.isIndexed(product.id())) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(done + " of " + products.size() + " products indexed after "
                             + timeout + "; " + product.id() + " is not (see the services' logs)");
@@ -162,25 +144,6 @@ public final class RoomsBenchmark {
                 System.out.printf("indexed %d/%d products%n", done, products.size());
             }
         }
-    }
-
-    private static boolean indexed(HttpClient http, String gateway, String productId)
-            throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/products/"
-                + productId)).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 && JSON.readTree(response.body()).path("indexed").asBoolean();
-    }
-
-    private static JsonNode search(HttpClient http, String gateway, Path photo)
-            throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/search?" + QUERY))
-                .header("Content-Type", "application/octet-stream").timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofFile(photo)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("search of " + photo.getFileName() + " answered "
-                    + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
     }
 
     private static void print(RoomScoring.Summary summary, List<RoomScoring.CategoryFigures> categories,
