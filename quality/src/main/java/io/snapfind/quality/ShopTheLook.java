@@ -16,6 +16,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+
 /**
  * The IKEA shop-the-look set ({@code datasets/ikea-shop-the-look}): a catalog of product photos, one per product
  * ({@code products.csv}: productId, image, category, name, type, color), and room photos with the catalog products
@@ -158,50 +162,13 @@ public record ShopTheLook(Path dir, List<Product> products, List<Room> rooms) {
 
     static List<List<String>> parseCsv(String text, String name) {
         List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-                any = true;
-            } else if (c == ',') {
-                row.add(field.toString());
-                field.setLength(0);
-                any = true;
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                if (any || field.length() > 0) {
-                    row.add(field.toString());
-                    rows.add(row);
-                }
-                row = new ArrayList<>();
-                field.setLength(0);
-                any = false;
-            } else {
-                field.append(c);
-                any = true;
+        CsvMapper csv = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
+        try (MappingIterator<List<String>> lines = csv.readerForListOf(String.class).readValues(text)) {
+            while (lines.hasNextValue()) {
+                rows.add(lines.nextValue());
             }
-        }
-        if (quoted) {
-            throw new IllegalArgumentException(name + ": unterminated quoted field");
-        }
-        if (any || field.length() > 0) {
-            row.add(field.toString());
-            rows.add(row);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(name + " is not valid CSV: " + e.getMessage(), e);
         }
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(name + " is empty");
