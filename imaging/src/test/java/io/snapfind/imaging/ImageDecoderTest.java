@@ -19,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
@@ -36,6 +38,9 @@ import io.snapfind.imaging.ImageRejected.Reason;
 
 class ImageDecoderTest {
 
+    /** One plain JFIF JPEG of the assets in this many is decoded both ways (fastPathGivesTheReadersPixelsBitForBit). */
+    private static final int PLAIN_STRIDE = 12;
+
     private final ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
 
     @Test
@@ -48,8 +53,11 @@ class ImageDecoderTest {
     }
 
     /**
-     * Plain JFIF JPEGs are decoded from their raw YCbCr samples (JfifColor); every JPEG of the assets, with or
+     * Plain JFIF JPEGs are decoded from their raw YCbCr samples (JfifColor); the JPEGs of the assets, with or
      * without an ICC profile, Adobe marker or EXIF, must give exactly the pixels of the reader's own RGB image.
+     * Every JPEG that takes the general path is checked; of the plain ones (about 5,000, mostly from the same few
+     * cameras and encoders) every n-th in path order, at least one per folder, so each data set's encoder is
+     * covered and the test stays in seconds.
      */
     @Test
     void fastPathGivesTheReadersPixelsBitForBit() throws Exception {
@@ -58,8 +66,10 @@ class ImageDecoderTest {
             jpegs = files.filter(file -> file.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g"))
                     .sorted().toList();
         }
+        int plainSeen = 0;
         int plain = 0;
         int general = 0;
+        Set<Path> foldersChecked = new HashSet<>();
         for (Path file : jpegs) {
             byte[] bytes = Files.readAllBytes(file);
             if (ImageFormat.sniff(bytes).orElse(null) != ImageFormat.JPEG) {
@@ -67,6 +77,10 @@ class ImageDecoderTest {
             }
             JpegHeader header = JpegHeader.of(bytes);
             if (header.isPlainYCbCr() && header.orientation() == 1) {
+                boolean firstInFolder = foldersChecked.add(file.getParent());
+                if (plainSeen++ % PLAIN_STRIDE != 0 && !firstInFolder) {
+                    continue;
+                }
                 plain++;
             } else {
                 general++;
@@ -78,7 +92,7 @@ class ImageDecoderTest {
             assertEquals(expected.getHeight(), actual.getHeight(), file.toString());
             assertArrayEquals(pixels(expected), pixels(actual), file.toString());
         }
-        assertTrue(plain > 500 && general > 50, plain + " plain JFIF and " + general + " other JPEGs");
+        assertTrue(plain > 300 && general > 50, plain + " plain JFIF and " + general + " other JPEGs checked");
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * Which resolved addresses a fetch may connect to: only public unicast ones. Everything a server-side request could
  * use to reach the inside (loopback, private and carrier-grade NAT ranges, link-local with the cloud metadata
- * endpoints, multicast, "this network", reserved space) is refused, including when it hides inside an IPv6 form
- * that embeds an IPv4 address (mapped, compatible, NAT64, 6to4).
+ * endpoints, multicast, "this network", documentation and reserved space) is refused, including when it hides inside
+ * an IPv6 form that embeds an IPv4 address (mapped, compatible, translated, NAT64, 6to4).
  */
 public final class AddressRules {
 
@@ -53,6 +53,13 @@ public final class AddressRules {
         if (a0 == 198 && (a1 & 0xFE) == 18) {
             return Optional.of("benchmarking (198.18.0.0/15)");
         }
+        if ((a0 == 192 && a1 == 0 && a2 == 2) || (a0 == 198 && a1 == 51 && a2 == 100) || (a0 == 203 && a1 == 0 && a2 == 113)) {
+            // Never routed on the internet, so an answer from one of them is an internal or spoofed host.
+            return Optional.of("documentation (TEST-NET-1/2/3)");
+        }
+        if (a0 == 192 && a1 == 88 && a2 == 99) {
+            return Optional.of("6to4 relay anycast (192.88.99.0/24)");
+        }
         if (a0 >= 224 && a0 <= 239) {
             return Optional.of("multicast");
         }
@@ -88,9 +95,21 @@ public final class AddressRules {
         if (isZero(b, 0, 10) && (((b[10] & 0xFF) == 0xFF && (b[11] & 0xFF) == 0xFF) || isZero(b, 10, 12))) {
             return embedded(b, 12, allowLoopback, "IPv4-mapped");
         }
+        // ::ffff:0:a.b.c.d (IPv4-translated, SIIT) is translated to the IPv4 address as well.
+        if (isZero(b, 0, 8) && (b[8] & 0xFF) == 0xFF && (b[9] & 0xFF) == 0xFF && isZero(b, 10, 12)) {
+            return embedded(b, 12, allowLoopback, "IPv4-translated");
+        }
         // 64:ff9b::/96 is NAT64, translated by a gateway to the embedded IPv4 address.
         if (first == 0x00 && second == 0x64 && (b[2] & 0xFF) == 0xFF && (b[3] & 0xFF) == 0x9B && isZero(b, 4, 12)) {
             return embedded(b, 12, allowLoopback, "NAT64");
+        }
+        // 64:ff9b:1::/48 is local-use NAT64 (RFC 8215): where the IPv4 address sits depends on the operator's
+        // prefix length, and the translator is inside the network by definition.
+        if (first == 0x00 && second == 0x64 && (b[2] & 0xFF) == 0xFF && (b[3] & 0xFF) == 0x9B && b[4] == 0 && b[5] == 1) {
+            return Optional.of("local-use NAT64 (64:ff9b:1::/48)");
+        }
+        if (isZero(b, 2, 8) && first == 0x01 && second == 0x00) {
+            return Optional.of("discard-only (100::/64)");
         }
         // 2002::/16 is 6to4, whose relay delivers to the IPv4 address in bytes 2..5.
         if (first == 0x20 && second == 0x02) {

@@ -160,11 +160,18 @@ public final class SafeImageFetcher {
     }
 
     private static URI redirectTarget(URI from, String location) throws FetchRefused {
+        URI target;
         try {
-            return from.resolve(new URI(location.trim()));
+            target = from.resolve(new URI(location.trim()));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new FetchRefused(Reason.BAD_RESPONSE, "the redirect Location is not a valid URL");
         }
+        // A redirect from https to http would send the rest of the fetch in clear text, open to anyone on the path.
+        if ("https".equalsIgnoreCase(from.getScheme()) && "http".equalsIgnoreCase(target.getScheme())) {
+            throw new FetchRefused(Reason.SCHEME_NOT_ALLOWED, "a redirect from https to http is not followed ("
+                    + describe(target) + ")");
+        }
+        return target;
     }
 
     /** scheme://host:port/path without query or user info, which may carry tokens. */

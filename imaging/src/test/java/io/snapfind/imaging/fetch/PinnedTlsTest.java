@@ -101,6 +101,12 @@ class PinnedTlsTest {
                 out.write(dogJpeg);
             }
         });
+        server.createContext("/to-http", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://images.test:" + server.getAddress().getPort()
+                    + "/dog.jpg");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
         server.start();
     }
 
@@ -142,6 +148,15 @@ class PinnedTlsTest {
             FetchRefused refused = assertThrows(FetchRefused.class, () -> fetcher().fetch(url), url);
             assertEquals(Reason.TLS_FAILED, refused.reason(), url + ": " + refused.getMessage());
         }
+    }
+
+    @Test
+    void refusesARedirectFromHttpsToHttp() {
+        String url = "https://images.test:" + server.getAddress().getPort() + "/to-http";
+        FetchRefused refused = assertThrows(FetchRefused.class, () -> fetcher().fetch(url));
+        assertEquals(Reason.SCHEME_NOT_ALLOWED, refused.reason(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("https to http"), refused.getMessage());
+        assertEquals(1, connections.size(), "only the https hop was connected");
     }
 
     /** A self-signed certificate for {@code name} only, from the JDK's keytool. */
