@@ -199,7 +199,8 @@ public final class LocalSystem implements AutoCloseable {
                 : Optional.empty();
     }
 
-    static final String ACTIVE_MODEL_FILE = "embedder-model";
+    /** The run dir's record of the embedder's model (written by a re-index), read at every start. */
+    public static final String ACTIVE_MODEL_FILE = "embedder-model";
     static final String EMBEDDER_MODEL = "snapfind.embedder.model";
 
     /** Stops one service, as an outage or a benchmark of the other stages would. */

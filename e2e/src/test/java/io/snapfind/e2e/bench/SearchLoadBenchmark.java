@@ -61,7 +61,7 @@ public final class SearchLoadBenchmark {
     public static void main(String[] args) throws Exception {
         int productsPerCategory = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int requestsPerClient = args.length > 1 ? Integer.parseInt(args[1]) : 24;
-        String model = args.length > 2 ? args[2] : "mobilenetv2";
+        String model = args.length > 2 ? args[2] : EmbedderCatalogue.defaultModelId();
         Path assets = ProjectPaths.requireAssets();
         Path runDir = Files.createTempDirectory("snapfind-bench-");
         try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets, runDir, LocalSystem.Ports.free(),

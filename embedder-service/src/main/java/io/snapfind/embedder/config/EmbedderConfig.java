@@ -22,7 +22,7 @@ public interface EmbedderConfig {
     Optional<String> builtModelsDir();
 
     /** Catalogue id of the model to serve. */
-    @WithDefault("mobilenetv2")
+    @WithDefault("efficientnet-lite0")
     String model();
 
     /** The model catalogue, by id. */

@@ -40,7 +40,7 @@ public final class EmbedderCatalogue {
 
     /** The model the embedder serves by default: {@code snapfind.embedder.model} of its configuration file. */
     public static String defaultModelId() {
-        return embedderProperties().getProperty("snapfind.embedder.model", "mobilenetv2").trim();
+        return embedderProperties().getProperty("snapfind.embedder.model", "efficientnet-lite0").trim();
     }
 
     /**

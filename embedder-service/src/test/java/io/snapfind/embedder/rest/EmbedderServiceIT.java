@@ -50,7 +50,7 @@ import io.snapfind.embedder.Vectors;
 import io.snapfind.harness.SharedInfrastructure;
 import io.snapfind.harness.quarkus.KafkaTestResource;
 
-/** The running service on the real broker and the real model: REST and the Kafka stream. */
+/** The running service on the real broker and the deployed default model: REST and the Kafka stream. */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 class EmbedderServiceIT {
@@ -68,7 +68,7 @@ class EmbedderServiceIT {
                 .multiPart("image", "couch.jpg", couch, "image/jpeg")
                 .when().post("/v1/embed")
                 .then().statusCode(200).contentType(ContentType.JSON)
-                .body("modelId", equalTo("mobilenetv2"))
+                .body("modelId", equalTo("efficientnet-lite0"))
                 .body("dimension", equalTo(1280))
                 .body("vectors", hasSize(2))
                 .extract().jsonPath();
@@ -144,7 +144,7 @@ class EmbedderServiceIT {
         VectorsEvent delete = CODEC.decodeVectors(productRecords.get(1).value());
         assertEquals(VectorsEvent.Type.VECTORS, upsert.type(), "the vectors come before the DELETE that followed");
         assertEquals(VectorsEvent.Type.DELETE, delete.type());
-        assertEquals("mobilenetv2", upsert.modelId());
+        assertEquals("efficientnet-lite0", upsert.modelId());
         assertEquals(1280, upsert.dimension());
         assertEquals(2, upsert.vectors().size());
         assertEquals(cropId(product, 0), upsert.vectors().get(0).cropId());

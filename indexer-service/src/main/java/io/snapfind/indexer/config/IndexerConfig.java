@@ -12,7 +12,7 @@ import io.smallrye.config.WithName;
 public interface IndexerConfig {
 
     /** The embedding model whose collection is created at start-up and aliased when the alias is new. */
-    @WithDefault("mobilenetv2")
+    @WithDefault("efficientnet-lite0")
     String modelId();
 
     /** Vector length of that model. */
