@@ -20,8 +20,6 @@ whole run when the cache is up to date. This module:
    output `features`    [batch, 1280] global average pool of the last feature map
    output `logits`      [batch, 1000] ImageNet-1k logits (no softmax), standard class order
    output `feature_map` [batch, 1280, h, w] the head's ReLU6 output, before pooling
-   output `gem`         [batch, 1280] generalised-mean pooling of the feature map, p = 3 (Radenović et al.'s
-                        usual value), which weighs the strongest locations more than the average does
 5. checks each graph (onnx.checker, shape inference) and writes it atomically (a temp file, then a rename), then
    records it in <cache>/build-models.stamp.
 """
@@ -81,7 +79,6 @@ STAGES = [
 ]
 STEM, HEAD, CLASSES, BN_EPS = 32, 1280, 1000, 1e-3
 OPSET, IR_VERSION = 17, 8
-GEM_P = 3.0
 
 
 def log(message):
@@ -330,15 +327,6 @@ def build_graph(model_id, spec, weights):
     x, s = g.conv_bn(x, "_conv_head", "_bn1", last, HEAD, 1, 1, s, name="feature_map")
     g.nodes.append(helper.make_node("GlobalAveragePool", ["feature_map"], ["pooled"], name="head/GlobalAveragePool"))
     g.nodes.append(helper.make_node("Flatten", ["pooled"], ["features"], name="head/Flatten", axis=1))
-    # GeM: (mean over locations of max(x, eps)^p)^(1/p); eps is the clamp of the GeM paper's code.
-    g.constant("gem/eps", np.array(1e-6, dtype=np.float32))
-    g.constant("gem/p", np.array(GEM_P, dtype=np.float32))
-    g.constant("gem/inverse_p", np.array(1.0 / GEM_P, dtype=np.float32))
-    g.nodes.append(helper.make_node("Max", ["feature_map", "gem/eps"], ["gem/clamped"], name="gem/Max"))
-    g.nodes.append(helper.make_node("Pow", ["gem/clamped", "gem/p"], ["gem/powered"], name="gem/Pow"))
-    g.nodes.append(helper.make_node("GlobalAveragePool", ["gem/powered"], ["gem/mean"], name="gem/GlobalAveragePool"))
-    g.nodes.append(helper.make_node("Pow", ["gem/mean", "gem/inverse_p"], ["gem/root"], name="gem/Root"))
-    g.nodes.append(helper.make_node("Flatten", ["gem/root"], ["gem"], name="gem/Flatten", axis=1))
     fc_w = g.constant("fc/weight", g.take("_fc.weight", (CLASSES, HEAD)))
     fc_b = g.constant("fc/bias", g.take("_fc.bias", (CLASSES,)))
     g.nodes.append(helper.make_node("Gemm", ["features", fc_w, fc_b], ["logits"], name="fc/Gemm", transB=1))
@@ -351,8 +339,7 @@ def build_graph(model_id, spec, weights):
         [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 3, size, size])],
         [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", HEAD]),
          helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", CLASSES]),
-         helper.make_tensor_value_info("feature_map", TensorProto.FLOAT, ["batch", HEAD, s, s]),
-         helper.make_tensor_value_info("gem", TensorProto.FLOAT, ["batch", HEAD])],
+         helper.make_tensor_value_info("feature_map", TensorProto.FLOAT, ["batch", HEAD, s, s])],
         g.initializers)
     model = helper.make_model(graph, producer_name="snapfind scripts/build_models.py", producer_version="1",
                               opset_imports=[helper.make_opsetid("", OPSET)])
@@ -372,8 +359,7 @@ def check(model, size, grid):
     inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True)
     shapes = {o.name: [d.dim_param or d.dim_value for d in o.type.tensor_type.shape.dim]
               for o in inferred.graph.output}
-    expected = {"features": ["batch", HEAD], "logits": ["batch", CLASSES], "feature_map": ["batch", HEAD, grid, grid],
-                "gem": ["batch", HEAD]}
+    expected = {"features": ["batch", HEAD], "logits": ["batch", CLASSES], "feature_map": ["batch", HEAD, grid, grid]}
     if shapes != expected:
         raise BuildError("output shapes %s, expected %s" % (shapes, expected))
     if grid != -(-size // 32):

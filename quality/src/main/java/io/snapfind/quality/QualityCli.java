@@ -13,7 +13,7 @@ import picocli.CommandLine;
  * {@code quality/eval.sh}.
  */
 @Command(name = "snapfind-quality", mixinStandardHelpOptions = true, version = "snapfind-quality 0.1",
-        subcommands = { EvalCommand.class, CompareCommand.class, RoomsCommand.class, WhitenCommand.class, GapHeadCommand.class,
+        subcommands = { EvalCommand.class, CompareCommand.class, RoomsCommand.class, WhitenCommand.class,
                 BackboneChart.class,
                 CommandLine.HelpCommand.class },
         description = "Retrieval quality of Snapfind's embedding models on a labelled image set: top-1/top-5 accuracy, "
