@@ -53,7 +53,8 @@ public final class AddressRules {
         if (a0 == 198 && (a1 & 0xFE) == 18) {
             return Optional.of("benchmarking (198.18.0.0/15)");
         }
-        if ((a0 == 192 && a1 == 0 && a2 == 2) || (a0 == 198 && a1 == 51 && a2 == 100) || (a0 == 203 && a1 == 0 && a2 == 113)) {
+        if ((a0 == 192 && a1 == 0 && a2 == 2) || (a0 == 198 && a1 == 51 && a2 == 100)
+                || (a0 == 203 && a1 == 0 && a2 == 113)) {
             // Never routed on the internet, so an answer from one of them is an internal or spoofed host.
             return Optional.of("documentation (TEST-NET-1/2/3)");
         }
@@ -105,10 +106,11 @@ public final class AddressRules {
         }
         // 64:ff9b:1::/48 is local-use NAT64 (RFC 8215): where the IPv4 address sits depends on the operator's
         // prefix length, and the translator is inside the network by definition.
-        if (first == 0x00 && second == 0x64 && (b[2] & 0xFF) == 0xFF && (b[3] & 0xFF) == 0x9B && b[4] == 0 && b[5] == 1) {
+        if (first == 0x00 && second == 0x64 && (b[2] & 0xFF) == 0xFF && (b[3] & 0xFF) == 0x9B && b[4] == 0
+                && b[5] == 1) {
             return Optional.of("local-use NAT64 (64:ff9b:1::/48)");
         }
-        if (isZero(b, 2, 8) && first == 0x01 && second == 0x00) {
+        if (first == 0x01 && second == 0x00 && isZero(b, 2, 8)) {
             return Optional.of("discard-only (100::/64)");
         }
         // 2002::/16 is 6to4, whose relay delivers to the IPv4 address in bytes 2..5.
