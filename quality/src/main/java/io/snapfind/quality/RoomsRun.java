@@ -271,9 +271,13 @@ final class RoomsRun {
                 "thresholds=" + DETECTOR_THRESHOLDS, "crops=" + ViewMaker.SERVICE_CROP_SETTINGS);
     }
 
-    private static String fileStamp(Path file) {
+    /**
+     * The file by content, not by date: scripts/build-models.sh writes the same bytes again whenever its inputs
+     * change, and a cache keyed by modification time would then embed the whole catalog again (10 to 20 minutes).
+     */
+    static String fileStamp(Path file) {
         try {
-            return file.getFileName() + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
+            return file.getFileName() + ":" + CatalogCache.sha256(Files.readAllBytes(file)).substring(0, 16);
         } catch (IOException e) {
             return file.getFileName() + ":missing";
         }
