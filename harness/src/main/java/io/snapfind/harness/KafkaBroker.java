@@ -3,6 +3,8 @@ package io.snapfind.harness;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,12 @@ public final class KafkaBroker implements AutoCloseable {
         Exception last = null;
         while (System.nanoTime() < deadline) {
             process.requireAlive();
+            // Until the listener accepts connections, an admin client would log a WARN for each attempt; a plain
+            // socket probe waits for it silently.
+            if (!acceptsConnections()) {
+                sleep(100);
+                continue;
+            }
             try (Admin admin = admin()) {
                 admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
                 return;
@@ -139,6 +147,15 @@ public final class KafkaBroker implements AutoCloseable {
         process.close();
         throw new IllegalStateException("Kafka did not become ready on " + bootstrapServers() + " within " + within
                 + " (" + last + "); last log lines:\n" + process.tailOfLog(30));
+    }
+
+    private boolean acceptsConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void format(String classpath, Path config, Path logFile) {
