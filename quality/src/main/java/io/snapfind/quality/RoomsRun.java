@@ -116,12 +116,14 @@ final class RoomsRun {
                 + " (" + detectorSpec.file() + "), catalog crops by the detector's CropCutter "
                 + ViewMaker.SERVICE_CROP_SETTINGS);
         long started = System.nanoTime();
+        // Once per run, for the catalog and the query cache.
+        String cacheKey = cacheKey(spec, detectorSpec, settings);
         try (Backbone backbone = Backbone.load(spec, settings.threads());
                 OnnxDetector detector = OnnxDetector.load(detectorSpec, settings.modelsDir(),
                         settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
                         new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
             CatalogIndex catalog = CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, head,
-                    catalogCache(spec, detectorSpec, settings), settings.progress(), log);
+                    catalogCache(spec, detectorSpec, settings, cacheKey), settings.progress(), log);
             double indexSeconds = (System.nanoTime() - started) / 1e9;
             log.println("Catalog: " + catalog.summary());
             double[] offsets = null;
@@ -138,7 +140,7 @@ final class RoomsRun {
             double[] rowOffsets = offsets;
             RoomQueryCache queries = settings.cacheQueries() && settings.cacheDir() != null
                     ? new RoomQueryCache(settings.cacheDir().resolve("rooms-queries-" + spec.id() + "-"
-                            + CatalogCache.sha256(cacheKey(spec, detectorSpec, settings.modelsDir())).substring(0, 12)
+                            + CatalogCache.sha256(cacheKey).substring(0, 12)
                             + ".bin"))
                     : null;
             OnnxDetector queryDetector = settings.queryScore() == DETECTOR_THRESHOLDS.confidence() ? detector
@@ -199,14 +201,20 @@ final class RoomsRun {
                         settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
                         new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
             return CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, null,
-                    catalogCache(spec, detectorSpec, settings), settings.progress(), log);
+                    catalogCache(spec, detectorSpec, settings, cacheKey(spec, detectorSpec, settings)),
+                    settings.progress(), log);
         }
     }
 
-    /** The catalog vector cache of this model and detector, or null when the run has no cache folder. */
-    private static CatalogCache catalogCache(ModelSpec spec, DetectorSpec detectorSpec, Settings settings) {
-        return settings.cacheDir() == null ? null : new CatalogCache(settings.cacheDir(),
-                spec.id() + "-" + detectorSpec.id(), cacheKey(spec, detectorSpec, settings.modelsDir()));
+    /** The catalog vector cache of this model and detector under {@code key}, or null when the run has no cache. */
+    private static CatalogCache catalogCache(ModelSpec spec, DetectorSpec detectorSpec, Settings settings,
+            String key) {
+        return key == null ? null : new CatalogCache(settings.cacheDir(), spec.id() + "-" + detectorSpec.id(), key);
+    }
+
+    /** The caches' key of this run, or null when it has no cache folder (the key hashes 30 MB of model files). */
+    private static String cacheKey(ModelSpec spec, DetectorSpec detectorSpec, Settings settings) {
+        return settings.cacheDir() == null ? null : cacheKey(spec, detectorSpec, settings.modelsDir());
     }
 
     /** One room searched as the gateway searches it: decode, detect, cut, embed all regions at once, search each. */

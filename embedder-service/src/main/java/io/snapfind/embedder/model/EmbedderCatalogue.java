@@ -40,7 +40,11 @@ public final class EmbedderCatalogue {
 
     /** The model the embedder serves by default: {@code snapfind.embedder.model} of its configuration file. */
     public static String defaultModelId() {
-        return embedderProperties().getProperty("snapfind.embedder.model", "efficientnet-lite0").trim();
+        String model = embedderProperties().getProperty("snapfind.embedder.model");
+        if (model == null || model.isBlank()) {
+            throw new IllegalStateException("the embedder's application.properties sets no snapfind.embedder.model");
+        }
+        return model.trim();
     }
 
     /**
