@@ -4,6 +4,7 @@
 #        quality/eval.sh compare [--set ...] [--models A,B] [--head FILE] [--out DIR]
 #        quality/eval.sh rooms   [--model ID] [--tiles [2,3]] [--whole] [--part all|tune|report] [--rooms N] [--out DIR]
 #        quality/eval.sh whiten  --model ID --out FILE | chart [--tsv FILE --out PNG]
+#        quality/eval.sh explain [--models A,B] [--composites N] [--out DIR]
 #        quality/eval.sh --help
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
-// The search page: send the photo to POST /v1/search, draw the detected boxes, list the matches per object.
+// The search page: send the photo to POST /v1/search, draw the detected boxes, list the matches per object with the
+// pictures the pipeline stored; a click on a hit asks POST /v1/explain where its similarity comes from.
 const COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324'];
 const form = document.getElementById('search-form');
 const input = document.getElementById('photo');
@@ -8,7 +9,7 @@ const resultsSection = document.getElementById('results');
 let currentFile = null;
 
 input.addEventListener('change', () => input.files[0] && search(input.files[0]));
-['category', 'mode', 'min-score'].forEach(id =>
+['category', 'filter', 'mode', 'min-score'].forEach(id =>
   document.getElementById(id).addEventListener('change', () => currentFile && search(currentFile)));
 dropZone.addEventListener('dragover', event => { event.preventDefault(); dropZone.classList.add('over'); });
 dropZone.addEventListener('dragleave', () => dropZone.classList.remove('over'));
@@ -23,6 +24,8 @@ async function search(file) {
   const params = new URLSearchParams({ mode: document.getElementById('mode').value, k: '8' });
   const category = document.getElementById('category').value.trim();
   if (category) params.set('category', category);
+  const filter = document.getElementById('filter').value.trim();
+  if (filter) params.set('filter', filter);
   const minScore = document.getElementById('min-score').value;
   if (minScore !== '') params.set('minScore', minScore);
   const body = new FormData();
@@ -87,22 +90,117 @@ function showResults(answer) {
     }
     const grid = element('div', 'grid');
     result.hits.forEach(hit => {
-      const card = element('div', 'hit');
-      const url = hit.metadata && (hit.metadata.imageUrl || hit.metadata.thumbnailUrl);
-      if (url) {
-        const img = element('img');
-        img.src = url;
-        img.alt = hit.title || hit.productId;
-        img.loading = 'lazy';
-        card.append(img);
-      }
-      card.append(element('span', 'score', hit.score.toFixed(3)), element('div', 'title', hit.title || hit.productId),
-        element('div', 'meta', `${hit.category} · ${hit.productId}`));
+      const card = element('button', 'hit');
+      card.type = 'button';
+      card.title = 'Why does this match?';
+      const img = element('img');
+      img.src = pictureUrl(hit);
+      img.alt = hit.title || hit.productId;
+      img.loading = 'lazy';
+      const fallback = hit.metadata && (hit.metadata.imageUrl || hit.metadata.thumbnailUrl);
+      img.onerror = () => { if (fallback && img.src !== fallback) img.src = fallback; else img.remove(); };
+      const product = element('a', 'product-picture', 'product picture');
+      product.href = `/v1/products/${encodeURIComponent(hit.productId)}/picture`;
+      product.target = '_blank';
+      product.addEventListener('click', event => event.stopPropagation());
+      const similar = element('span', 'more-like-this', 'more like this');
+      similar.setAttribute('role', 'button');
+      similar.tabIndex = 0;
+      const showSimilar = event => { event.stopPropagation(); moreLikeThis(hit); };
+      similar.addEventListener('click', showSimilar);
+      similar.addEventListener('keydown', event => (event.key === 'Enter' || event.key === ' ') && showSimilar(event));
+      card.append(img, element('span', 'score', hit.score.toFixed(3)), element('div', 'title', hit.title || hit.productId),
+        element('div', 'meta', `${hit.category} · ${hit.productId}`), product, similar);
+      // A photo's hits can be explained; a "more like this" list has no photo to explain against.
+      if (result.query.box) card.addEventListener('click', () => explain(result, hit));
+      else card.title = '';
       grid.append(card);
     });
     section.append(grid);
     return section;
   }));
+}
+
+// More like this: the products nearest to an indexed one, searched with its own vectors, with the same filters.
+async function moreLikeThis(hit) {
+  const params = new URLSearchParams({ k: '8' });
+  const category = document.getElementById('category').value.trim();
+  if (category) params.set('category', category);
+  const filter = document.getElementById('filter').value.trim();
+  if (filter) params.set('filter', filter);
+  setStatus('Looking for products like ' + (hit.title || hit.productId) + '…');
+  try {
+    const response = await fetch(`/v1/products/${encodeURIComponent(hit.productId)}/similar?` + params);
+    const answer = await response.json();
+    if (!response.ok) throw new Error(answer.detail || answer.title || response.statusText);
+    showResults({ results: [{ query: { label: 'like ' + (hit.title || hit.productId) }, hits: answer.hits,
+      message: answer.hits.length ? null : 'No other product matches' }] });
+    setStatus(`${answer.hits.length} products like ${hit.title || hit.productId} (${answer.modelId})`);
+  } catch (error) {
+    setStatus('More like this failed: ' + error.message, true);
+  }
+}
+
+function pictureUrl(hit) {
+  return `/v1/products/${encodeURIComponent(hit.productId)}/pictures/${encodeURIComponent(hit.cropId)}`;
+}
+
+// Heatmaps of one hit: where, in the query region and in the matched crop, the similarity comes from.
+async function explain(result, hit) {
+  const dialog = document.getElementById('explain');
+  const body = new FormData();
+  body.append('image', currentFile);
+  const box = result.query.box;
+  if (result.query.label !== 'image') body.append('box', [box.x1, box.y1, box.x2, box.y2].join(','));
+  body.append('productId', hit.productId);
+  body.append('cropId', hit.cropId);
+  document.getElementById('explain-title').textContent = `Why ${hit.title || hit.productId} matches`;
+  document.getElementById('explain-note').textContent = 'Explaining…';
+  if (!dialog.open) dialog.showModal();
+  try {
+    const response = await fetch('/v1/explain', { method: 'POST', body });
+    const answer = await response.json();
+    if (!response.ok) throw new Error(answer.detail || answer.title || response.statusText);
+    await Promise.all([
+      drawHeat(document.getElementById('explain-query'), 'data:image/jpeg;base64,' + answer.queryPicture, answer.query),
+      drawHeat(document.getElementById('explain-match'), answer.matchPicture, answer.match)]);
+    document.getElementById('explain-note').textContent = `Similarity ${answer.score.toFixed(3)} (${answer.modelId}). `
+      + 'Red marks the places the score depends on most: without them it would drop the most.';
+  } catch (error) {
+    document.getElementById('explain-note').textContent = 'No explanation: ' + error.message;
+  }
+}
+
+// The picture with its positive heat over the part the model saw (its centre crop), smoothly scaled up.
+function drawHeat(canvas, src, side) {
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => {
+      const scale = 320 / Math.max(image.width, image.height);
+      canvas.width = Math.round(image.width * scale);
+      canvas.height = Math.round(image.height * scale);
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+      const grid = document.createElement('canvas');
+      grid.width = side.gridWidth;
+      grid.height = side.gridHeight;
+      const cells = grid.getContext('2d').createImageData(side.gridWidth, side.gridHeight);
+      const max = Math.max(...side.heat, 1e-9);
+      side.heat.forEach((value, i) => {
+        const v = Math.max(0, value) / max;
+        cells.data.set([255, Math.round(200 * (1 - v)), 0, Math.round(190 * v * v)], i * 4);
+      });
+      grid.getContext('2d').putImageData(cells, 0, 0);
+      const sx = canvas.width / side.imageWidth;
+      const sy = canvas.height / side.imageHeight;
+      const [x1, y1, x2, y2] = side.window;
+      context.imageSmoothingEnabled = true;
+      context.drawImage(grid, x1 * sx, y1 * sy, (x2 - x1) * sx, (y2 - y1) * sy);
+      resolve();
+    };
+    image.onerror = () => reject(new Error('the picture could not be loaded'));
+    image.src = src;
+  });
 }
 
 function element(tag, className, text) {

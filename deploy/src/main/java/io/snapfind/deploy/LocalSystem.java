@@ -80,10 +80,13 @@ public final class LocalSystem implements AutoCloseable {
         String modelsSetting = "snapfind.%s.models-dir=" + assets.resolve("models");
         List<String> embedderSettings = new ArrayList<>(List.of(String.format(modelsSetting, "embedder")));
         activeModel(runDir).ifPresent(model -> embedderSettings.add(EMBEDDER_MODEL + "=" + model));
+        // The detector writes the crops' pictures, the gateway serves them; a re-index leaves them in place.
+        String picturesSetting = "snapfind.%s.pictures-dir=" + runDir.resolve(PICTURES_DIR).toAbsolutePath();
         for (ServiceSpec service : List.of(
-                new ServiceSpec("query-gateway", "query-gateway", ports.gateway(), "512m", List.of()),
+                new ServiceSpec("query-gateway", "query-gateway", ports.gateway(), "512m",
+                        List.of(String.format(picturesSetting, "gateway"))),
                 new ServiceSpec("detector-service", "detector-service", ports.gateway() + 1, "1g",
-                        List.of(String.format(modelsSetting, "detector"))),
+                        List.of(String.format(modelsSetting, "detector"), String.format(picturesSetting, "detector"))),
                 new ServiceSpec("embedder-service", "embedder-service", ports.gateway() + 2, "1g", embedderSettings),
                 new ServiceSpec("indexer-service", "indexer-service", ports.gateway() + 3, "512m", List.of()))) {
             if (!Files.isRegularFile(service.jar(root))) {
@@ -198,6 +201,9 @@ public final class LocalSystem implements AutoCloseable {
         return Files.exists(file) ? Optional.of(Files.readString(file).trim()).filter(m -> !m.isEmpty())
                 : Optional.empty();
     }
+
+    /** The products' pictures under the run dir, written by the detector and served by the gateway. */
+    public static final String PICTURES_DIR = "pictures";
 
     /** The run dir's record of the embedder's model (written by a re-index), read at every start. */
     public static final String ACTIVE_MODEL_FILE = "embedder-model";

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.function.Predicate;
 import javax.imageio.ImageIO;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,6 +48,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.snapfind.imaging.pictures.PictureStore;
 import io.restassured.path.json.JsonPath;
 import io.snapfind.contracts.Box;
 import io.snapfind.contracts.Crop;
@@ -173,6 +176,19 @@ class DetectorPipelineIT {
         assertEquals(2, afterEvents.size());
         assertEquals(afterEvents.get(0).crops().stream().map(Crop::cropId).toList(),
                 afterEvents.get(1).crops().stream().map(Crop::cropId).toList());
+
+        // The pictures the gateway shows: exactly the crops sent on, per image; none of a deleted product.
+        PictureStore pictures = new PictureStore(ConfigProvider.getConfig()
+                .getValue("snapfind.detector.pictures-dir", Path.class));
+        CropsEvent eagle = afterEvents.get(1);
+        assertEquals(Map.of("eagle", eagle.crops().stream().map(Crop::cropId).toList()), pictures.cropIds(after));
+        for (Crop crop : eagle.crops()) {
+            assertArrayEquals(crop.jpeg(), pictures.crop(after, crop.cropId()).orElseThrow());
+        }
+        assertArrayEquals(eagle.crops().get(0).jpeg(), pictures.main(after).orElseThrow());
+        assertEquals(List.of("fine"), List.copyOf(pictures.cropIds(bad).keySet()), "failed images have no pictures");
+        assertTrue(pictures.cropIds(good).isEmpty(), "a deleted product's pictures are removed");
+        assertTrue(pictures.crop(good, front.crops().get(0).cropId()).isEmpty());
 
         Map<String, DeadLetter> byImage = new java.util.HashMap<>();
         for (ConsumerRecord<String, byte[]> record : letters) {

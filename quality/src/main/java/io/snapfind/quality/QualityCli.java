@@ -14,7 +14,7 @@ import picocli.CommandLine;
  */
 @Command(name = "snapfind-quality", mixinStandardHelpOptions = true, version = "snapfind-quality 0.1",
         subcommands = { EvalCommand.class, CompareCommand.class, RoomsCommand.class, WhitenCommand.class,
-                BackboneChart.class,
+                BackboneChart.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class },
         description = "Retrieval quality of Snapfind's embedding models on a labelled image set: top-1/top-5 accuracy, "
                 + "precision@5, mAP@10, per-class figures and query latency, with exact in-memory search.")

@@ -12,5 +12,12 @@ public interface CropIndex {
      * another model's vectors, whose scores would mean nothing, and with {@link SearchUnavailableException} when the
      * index cannot answer.
      */
-    CompletionStage<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit, Optional<String> category);
+    CompletionStage<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit,
+            Optional<ProductFilter> filter);
+
+    /** The vectors the index holds for one product (one per crop), and their model; none when it is not indexed. */
+    CompletionStage<ProductVectors> vectorsOf(String productId);
+
+    record ProductVectors(String modelId, List<float[]> vectors) {
+    }
 }

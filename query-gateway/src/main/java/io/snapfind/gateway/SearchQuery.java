@@ -2,8 +2,11 @@ package io.snapfind.gateway;
 
 import java.util.Optional;
 
-/** One search: the photo's bytes (already checked to be an image) and what the caller asked for. */
-public record SearchQuery(byte[] image, int k, Optional<String> category, float minScore, SearchMode mode,
+/**
+ * One search: the photo's bytes (already checked to be an image) and what the caller asked for; {@code filter}
+ * restricts the search itself to matching products (categories, metadata).
+ */
+public record SearchQuery(byte[] image, int k, Optional<ProductFilter> filter, float minScore, SearchMode mode,
         boolean groupByProduct) {
 
     public static final int DEFAULT_K = 10;
@@ -16,6 +19,5 @@ public record SearchQuery(byte[] image, int k, Optional<String> category, float 
         if (minScore < -1 || minScore > 1) {
             throw new IllegalArgumentException("minScore must be a cosine similarity between -1 and 1, was " + minScore);
         }
-        category = category.filter(c -> !c.isBlank());
     }
 }

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -90,7 +91,7 @@ public class SearchService {
         int limit = query.groupByProduct() ? query.k() * CANDIDATES_PER_HIT : query.k();
         return times.embed(() -> embedder.embed(crops))
                 .thenCompose(embedded -> times.search(() -> index.nearest(embedded.modelId(), embedded.vectors(),
-                        limit, query.category()))
+                        limit, query.filter()))
                         .thenApply(found -> {
                             List<ObjectMatches> results = new ArrayList<>();
                             for (int i = 0; i < regions.queries().size(); i++) {
@@ -99,6 +100,40 @@ public class SearchService {
                             return new SearchResult(width, height, query.mode(), embedded.modelId(),
                                     regions.detected(), results, regions.degraded(), times.total());
                         }));
+    }
+
+    /**
+     * More like this: the products nearest to an indexed product, searched with the vectors the index holds for it
+     * (each of its crops; a product's score is its best over them), the product itself left out.
+     */
+    public CompletionStage<Similar> similar(String productId, int k, Optional<ProductFilter> filter) {
+        return index.vectorsOf(productId).thenCompose(stored -> {
+            if (stored.vectors().isEmpty()) {
+                throw new NotIndexedException(productId);
+            }
+            // The product's own crops come back first: ask for as many more.
+            int limit = k * CANDIDATES_PER_HIT + stored.vectors().size();
+            return index.nearest(stored.modelId(), stored.vectors(), limit, filter).thenApply(found -> {
+                Map<String, Hit> best = new LinkedHashMap<>();
+                found.stream().flatMap(List::stream).filter(hit -> !hit.productId().equals(productId))
+                        .sorted(Comparator.comparingDouble(Hit::score).reversed())
+                        .forEach(hit -> best.putIfAbsent(hit.productId(), hit));
+                return new Similar(productId, stored.modelId(), best.values().stream().limit(k).toList());
+            });
+        });
+    }
+
+    /** The answer of {@link #similar}: the products most like {@code productId}, best first. */
+    public record Similar(String productId, String modelId, List<Hit> hits) {
+    }
+
+    /** More like this was asked for a product the index does not hold. */
+    public static final class NotIndexedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotIndexedException(String productId) {
+            super("product " + productId + " is not indexed (not yet, or deleted)");
+        }
     }
 
     static ObjectMatches rank(SearchQuery query, DetectedObject region, List<Hit> nearest) {
@@ -115,7 +150,7 @@ public class SearchService {
         String message = null;
         if (ranked.isEmpty()) {
             message = nearest.isEmpty()
-                    ? "no indexed product" + query.category().map(c -> " in category '" + c + "'").orElse("")
+                    ? "no indexed product" + query.filter().map(f -> " matches the filter " + f).orElse("")
                     : "no product scored above minScore " + query.minScore() + " (best was "
                             + String.format("%.3f", nearest.stream().mapToDouble(Hit::score).max().orElse(0)) + ")";
         }

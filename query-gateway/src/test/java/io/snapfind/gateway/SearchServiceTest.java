@@ -1,8 +1,10 @@
 package io.snapfind.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -11,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +32,22 @@ class SearchServiceTest {
         return CompletableFuture.completedFuture(new CropEmbedder.Embeddings("test-model",
                 jpegs.stream().map(j -> new float[] { 1, 0 }).toList()));
     };
-    private final CropIndex index = (model, vectors, limit, category) -> CompletableFuture.completedFuture(vectors.stream()
-            .map(v -> List.of(hit("sofa-1", 0.91f), hit("sofa-1", 0.88f), hit("sofa-2", 0.80f), hit("lamp-9", 0.30f)))
-            .toList());
+    private final List<Optional<ProductFilter>> filters = new ArrayList<>();
+    private final CropIndex index = new CropIndex() {
+        @Override
+        public CompletionStage<List<List<Hit>>> nearest(String model, List<float[]> vectors, int limit,
+                Optional<ProductFilter> filter) {
+            filters.add(filter);
+            return CompletableFuture.completedFuture(vectors.stream().map(v -> List.of(hit("sofa-1", 0.91f),
+                    hit("sofa-1", 0.88f), hit("sofa-2", 0.80f), hit("lamp-9", 0.30f))).toList());
+        }
+
+        @Override
+        public CompletionStage<ProductVectors> vectorsOf(String productId) {
+            return CompletableFuture.completedFuture(new ProductVectors("test-model", productId.equals("sofa-1")
+                    ? List.of(new float[] { 1, 0 }, new float[] { 0, 1 }) : List.of()));
+        }
+    };
 
     @Test
     void wholeModeGroupsByProductAndRanksByScore() {
@@ -120,6 +137,22 @@ class SearchServiceTest {
         assertEquals(DetectedObject.WHOLE_IMAGE, result.results().get(0).query().label());
     }
 
+    @Test
+    void moreLikeThisSearchesWithTheProductsOwnVectorsAndLeavesItOut() {
+        SearchService service = new SearchService(detectorFailing(), embedder, index,
+                new ImageDecoder(ImageLimits.DEFAULT), Runnable::run);
+        ProductFilter sofas = ProductFilter.parse("category = sofa");
+        SearchService.Similar similar = service.similar("sofa-1", 1, Optional.of(sofas)).toCompletableFuture().join();
+
+        assertEquals(List.of("sofa-2"), similar.hits().stream().map(Hit::productId).toList(), "itself left out, k = 1");
+        assertEquals("test-model", similar.modelId());
+        assertEquals(List.of(Optional.of(sofas)), filters, "the filter goes to the index");
+        assertTrue(embeddedBatchSizes.isEmpty(), "nothing is embedded: the index's own vectors are used");
+        CompletionException missing = assertThrows(CompletionException.class,
+                () -> service.similar("nope", 5, Optional.empty()).toCompletableFuture().join());
+        assertInstanceOf(SearchService.NotIndexedException.class, missing.getCause());
+    }
+
     private SearchResult search(ObjectDetector detector, SearchQuery query) {
         SearchService service = new SearchService(detector, embedder, index, new ImageDecoder(ImageLimits.DEFAULT), Runnable::run);
         return service.search(query).toCompletableFuture().join();
@@ -130,6 +163,6 @@ class SearchServiceTest {
     }
 
     private static Hit hit(String productId, float score) {
-        return new Hit(productId, "sofa", "Sofa " + productId, score, "front", "couch", new Region(0, 0, 10, 10), Map.of());
+        return new Hit(productId, "c".repeat(32), "sofa", "Sofa " + productId, score, "front", "couch", new Region(0, 0, 10, 10), Map.of());
     }
 }

@@ -18,6 +18,7 @@ import io.snapfind.imaging.ImageLimits;
 import io.snapfind.imaging.fetch.FetchPolicy;
 import io.snapfind.imaging.fetch.HostResolver;
 import io.snapfind.imaging.fetch.SafeImageFetcher;
+import io.snapfind.imaging.pictures.PictureStore;
 import io.snapfind.support.health.ModelReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -77,8 +78,8 @@ public class DetectorBeans {
 
     @Produces
     @ApplicationScoped
-    ProductProcessor productProcessor(ImageIntake intake, Detector detector, CropCutter cutter) {
-        return new ProductProcessor(intake, detector, cutter);
+    ProductProcessor productProcessor(ImageIntake intake, Detector detector, CropCutter cutter, DetectorConfig config) {
+        return new ProductProcessor(intake, detector, cutter, config.picturesDir().map(PictureStore::new));
     }
 
     /** Ready once the model has loaded and answered its warm-up inference. */

@@ -2,6 +2,7 @@ package io.snapfind.detector.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -50,6 +51,12 @@ public interface DetectorConfig {
     Image image();
 
     Fetch fetch();
+
+    /**
+     * Directory where the crops' JPEGs are kept for the gateway to show (the same directory as
+     * {@code snapfind.gateway.pictures-dir}); none stores no pictures.
+     */
+    Optional<Path> picturesDir();
 
     /** How long publishing one record's output to Kafka may take before the record is retried. */
     @WithDefault("60s")

@@ -82,6 +82,10 @@ public class ProductConsumer {
                     event.productId(), failure.imageId());
             summary.add(failure.imageId() + "=" + failure.reason());
         }
+        if (outcome.picturesProblem() != null) {
+            LOG.warnf("productId=%s pictures not stored: %s", event.productId(), outcome.picturesProblem());
+            metrics.failure("pictures", "not-stored");
+        }
         LOG.infof("productId=%s type=%s images=[%s] in %d ms", event.productId(), event.type(),
                 String.join(", ", summary), (System.nanoTime() - start) / 1_000_000);
     }

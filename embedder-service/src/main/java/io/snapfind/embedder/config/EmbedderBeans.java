@@ -5,15 +5,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
 import io.snapfind.embedder.Embedder;
+import io.snapfind.embedder.Explainer;
 import io.snapfind.embedder.ModelSpec;
 import io.snapfind.embedder.metrics.EmbedderMetrics;
 import io.snapfind.embedder.model.ModelCatalog;
+import io.snapfind.embedder.model.OnnxFeatureMaps;
 import io.snapfind.embedder.model.OnnxImageModel;
 import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageLimits;
@@ -36,6 +40,8 @@ public class EmbedderBeans {
     private final Embedder embedder;
     private final ImageLimits limits;
     private final int maxImagesPerRequest;
+    private final Optional<Explainer> explainer;
+    private final AtomicReference<OnnxFeatureMaps> featureMaps = new AtomicReference<>();
 
     EmbedderBeans(EmbedderConfig config, EmbedderMetrics metrics) {
         ModelSpec spec = selectedSpec(config);
@@ -55,6 +61,13 @@ public class EmbedderBeans {
                         preprocessThreads, config.preprocess().maxInFlight()),
                 metrics, metrics);
         metrics.watch(embedder);
+        // The feature-map session is loaded by the first explanation, so a search-only deployment never pays for it.
+        this.explainer = config.models().get(spec.id()).featureMap().map(output -> new Explainer(spec,
+                new ImageDecoder(limits), () -> {
+                    OnnxFeatureMaps loaded = OnnxFeatureMaps.load(spec, output, config.inference().intraOpThreads());
+                    featureMaps.set(loaded);
+                    return loaded;
+                }));
         LOG.infof("Embedding model '%s' (%s, output %s, %d-d%s) on %s: %d inference workers × %d intra-op threads, "
                 + "batches of up to %d, %d preprocessing threads", spec.id(), spec.file().getFileName(),
                 spec.outputName(), spec.dimension(),
@@ -96,6 +109,11 @@ public class EmbedderBeans {
         return model;
     }
 
+    /** Explains matches of the running model; empty when its catalogue entry names no feature map output. */
+    public Optional<Explainer> explainer() {
+        return explainer;
+    }
+
     public ImageLimits limits() {
         return limits;
     }
@@ -129,5 +147,6 @@ public class EmbedderBeans {
     void close() {
         embedder.close();
         model.close();
+        Optional.ofNullable(featureMaps.get()).ifPresent(OnnxFeatureMaps::close);
     }
 }

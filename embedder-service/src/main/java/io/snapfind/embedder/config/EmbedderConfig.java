@@ -71,6 +71,12 @@ public interface EmbedderConfig {
          * absolute path, applied to the L2-normalised output; the vectors then have the head's output dimension.
          */
         Optional<String> head();
+
+        /**
+         * Output tensor holding the last feature map {@code [n, C, h, w]} that {@link #output()} is the global
+         * average of; {@code POST /v1/explain} needs it (and a model without one cannot explain its matches).
+         */
+        Optional<String> featureMap();
     }
 
     interface Batch {

@@ -134,11 +134,11 @@ public final class Preprocessor {
         }
     }
 
-    private void resample(SourceRows source, float[][] targets, int[] offsets) {
-        int width = source.width();
-        int height = source.height();
-
-        // torchvision Resize(shorter) then CenterCrop(size): the resized size and the crop's top-left corner.
+    /**
+     * torchvision's Resize(shorter) then CenterCrop(size) for an image of this size: the resized size and the
+     * crop's top-left corner in resized pixels.
+     */
+    public CentreCrop centreCrop(int width, int height) {
         int resizedWidth;
         int resizedHeight;
         if (width <= height) {
@@ -148,11 +148,27 @@ public final class Preprocessor {
             resizedHeight = resizeShorter;
             resizedWidth = Math.max(size, (int) ((long) resizeShorter * width / height));
         }
-        int left = (int) Math.round((resizedWidth - size) / 2.0);
-        int top = (int) Math.round((resizedHeight - size) / 2.0);
+        return new CentreCrop(width, height, resizedWidth, resizedHeight,
+                (int) Math.round((resizedWidth - size) / 2.0), (int) Math.round((resizedHeight - size) / 2.0), size);
+    }
 
-        Filter columns = Filter.of(width, resizedWidth, left, size);
-        Filter rows = Filter.of(height, resizedHeight, top, size);
+    /** Which part of the source image the model sees: its {@code size}² input starts at (left, top) after resizing. */
+    public record CentreCrop(int width, int height, int resizedWidth, int resizedHeight, int left, int top, int size) {
+
+        /** The part of the source image the model's input covers, in source pixels: {x1, y1, x2, y2}. */
+        public double[] sourceWindow() {
+            double sx = (double) width / resizedWidth;
+            double sy = (double) height / resizedHeight;
+            return new double[] { left * sx, top * sy, (left + size) * sx, (top + size) * sy };
+        }
+    }
+
+    private void resample(SourceRows source, float[][] targets, int[] offsets) {
+        int width = source.width();
+        int height = source.height();
+        CentreCrop crop = centreCrop(width, height);
+        Filter columns = Filter.of(width, crop.resizedWidth(), crop.left(), size);
+        Filter rows = Filter.of(height, crop.resizedHeight(), crop.top(), size);
         // Horizontal pass into a ring of filtered source rows, one output row's window long (windows only move
         // down), then at once the vertical pass of the output row whose window is complete: the working rows stay
         // in the core's first-level cache instead of a 1 MB intermediate image.

@@ -109,6 +109,29 @@ class EmbedderServiceIT {
     }
 
     @Test
+    void explainsAPairWithTheServingModelsFeatureMap() {
+        String encodedChair = Base64.getEncoder().encodeToString(chair);
+        String encodedCouch = Base64.getEncoder().encodeToString(couch);
+        JsonPath explanation = given().contentType(ContentType.JSON)
+                .body(Map.of("query", encodedChair, "match", encodedCouch))
+                .when().post("/v1/explain")
+                .then().statusCode(200).contentType(ContentType.JSON)
+                .body("modelId", equalTo("efficientnet-lite0"))
+                .body("query.gridWidth", equalTo(7)).body("query.heat", hasSize(49)).body("match.shares", hasSize(49))
+                .extract().jsonPath();
+        JsonPath embedded = given().contentType(ContentType.JSON)
+                .body(Map.of("images", List.of(encodedChair, encodedCouch))).when().post("/v1/embed")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(Vectors.cosine(vector(embedded, 0), vector(embedded, 1)), explanation.getDouble("score"), 1e-4,
+                "the explained score is the one search computes from the served vectors");
+
+        given().contentType(ContentType.JSON).body(Map.of("query", encodedChair)).when().post("/v1/explain")
+                .then().statusCode(422).contentType("application/problem+json").body("field", equalTo("match"));
+        given().contentType(ContentType.JSON).body(Map.of("query", encodedChair, "match", "bm90IGFuIGltYWdl"))
+                .when().post("/v1/explain").then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
     void theApiIsDocumented() {
         JsonPath openApi = given().when().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
         Map<String, Object> post = openApi.getMap("paths.'/v1/embed'.post");

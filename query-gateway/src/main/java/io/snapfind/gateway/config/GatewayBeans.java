@@ -3,12 +3,14 @@ package io.snapfind.gateway.config;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.snapfind.gateway.CropEmbedder;
 import io.snapfind.gateway.CropIndex;
+import io.snapfind.gateway.MatchExplainer;
 import io.snapfind.gateway.ObjectDetector;
 import io.snapfind.gateway.SearchService;
 import io.snapfind.imaging.ImageDecoder;
 import io.snapfind.imaging.ImageLimits;
 import io.snapfind.imaging.fetch.FetchPolicy;
 import io.snapfind.imaging.fetch.SafeImageFetcher;
+import io.snapfind.imaging.pictures.PictureStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -26,6 +28,13 @@ public class GatewayBeans {
     SafeImageFetcher imageFetcher(GatewayConfig config) {
         return new SafeImageFetcher(FetchPolicy.DEFAULT.withAllowLoopback(config.fetch().allowLoopback())
                 .withMaxBytes(config.maxImageBytes()));
+    }
+
+    @Produces
+    @ApplicationScoped
+    MatchExplainer matchExplainer(ObjectDetector detector, MatchExplainer.PairExplainer explainer,
+            GatewayConfig config) {
+        return new MatchExplainer(detector, explainer, config.picturesDir().map(PictureStore::new));
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package io.snapfind.gateway.config;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -23,6 +24,12 @@ public interface GatewayConfig {
     /** Largest query photo accepted, in pixels (width × height, read from the header before decoding). */
     @WithDefault("40000000")
     long maxImagePixels();
+
+    /**
+     * Directory of the products' pictures, as the detector writes them ({@code snapfind.detector.pictures-dir});
+     * none serves no pictures.
+     */
+    Optional<Path> picturesDir();
 
     /** Fetching a query photo by {@code imageUrl}. */
     Fetch fetch();

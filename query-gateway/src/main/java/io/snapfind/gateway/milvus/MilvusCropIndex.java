@@ -14,14 +14,17 @@ import com.google.gson.JsonObject;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.BaseVector;
 import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.snapfind.gateway.CropIndex;
 import io.snapfind.gateway.Hit;
 import io.snapfind.gateway.ModelMismatchException;
+import io.snapfind.gateway.ProductFilter;
 import io.snapfind.gateway.Region;
 import io.snapfind.gateway.SearchUnavailableException;
 import io.snapfind.gateway.config.GatewayConfig;
@@ -56,11 +59,11 @@ public class MilvusCropIndex implements CropIndex {
 
     @Override
     public CompletionStage<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit,
-            Optional<String> category) {
+            Optional<ProductFilter> filter) {
         // The SDK blocks: never on the caller's (event-loop) thread.
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return search(modelId, vectors, limit, category);
+                return search(modelId, vectors, limit, filter);
             } catch (MilvusClientException e) {
                 throw new SearchUnavailableException("the vector index cannot be reached: " + e.getMessage(), e);
             }
@@ -93,7 +96,68 @@ public class MilvusCropIndex implements CropIndex {
         return modelId;
     }
 
-    private List<List<Hit>> search(String modelId, List<float[]> vectors, int limit, Optional<String> category) {
+    @Override
+    public CompletionStage<ProductVectors> vectorsOf(String productId) {
+        return CompletableFuture.supplyAsync(() -> {
+            String modelId = activeModel(false);
+            QueryResp response;
+            try {
+                response = milvus.client().query(QueryReq.builder().collectionName(config.collectionAlias())
+                        .filter(Filters.eq(IndexSchema.PRODUCT_ID, productId)).outputFields(List.of(IndexSchema.VECTOR))
+                        .limit(IndexSchema.MAX_QUERY_ROWS).consistencyLevel(ConsistencyLevel.BOUNDED).build());
+            } catch (MilvusClientException e) {
+                if (isMissing(e)) {
+                    return new ProductVectors(modelId, List.of());
+                }
+                throw new SearchUnavailableException("the vector index cannot be reached: " + e.getMessage(), e);
+            }
+            List<float[]> vectors = new ArrayList<>();
+            for (QueryResp.QueryResult row : response.getQueryResults()) {
+                if (row.getEntity().get(IndexSchema.VECTOR) instanceof List<?> values) {
+                    float[] vector = new float[values.size()];
+                    for (int i = 0; i < vector.length; i++) {
+                        vector[i] = ((Number) values.get(i)).floatValue();
+                    }
+                    vectors.add(vector);
+                }
+            }
+            return new ProductVectors(modelId, vectors);
+        }, Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * The filter as a Milvus boolean expression: metadata keys are JSON paths, every value a quoted literal. Milvus
+     * Lite refuses {@code in} on a JSON path ("left side of 'in' must be a field reference"), so a metadata {@code IN}
+     * becomes the equalities OR-ed, which every Milvus reads the same.
+     */
+    static String expression(ProductFilter.Condition condition) {
+        if (condition instanceof ProductFilter.All all) {
+            return Filters.and(all.conditions().stream().map(MilvusCropIndex::expression).toArray(String[]::new));
+        }
+        if (condition instanceof ProductFilter.Any any) {
+            return Filters.or(any.conditions().stream().map(MilvusCropIndex::expression).toList());
+        }
+        if (condition instanceof ProductFilter.Not not) {
+            return "not (" + expression(not.condition()) + ")";
+        }
+        ProductFilter.Compare compare = (ProductFilter.Compare) condition;
+        boolean category = compare.field().equals(ProductFilter.CATEGORY);
+        String field = category ? IndexSchema.CATEGORY
+                : IndexSchema.METADATA + "[" + Filters.literal(compare.field()) + "]";
+        return switch (compare.operator()) {
+            case EQUALS -> Filters.eq(field, compare.values().get(0));
+            case NOT_EQUALS -> field + " != " + Filters.literal(compare.values().get(0));
+            case IN -> category ? Filters.in(field, compare.values()) : anyEqual(field, compare.values());
+            case NOT_IN -> category ? Filters.notIn(field, compare.values())
+                    : "not (" + anyEqual(field, compare.values()) + ")";
+        };
+    }
+
+    private static String anyEqual(String field, List<String> values) {
+        return Filters.or(values.stream().map(value -> Filters.eq(field, value)).toList());
+    }
+
+    private List<List<Hit>> search(String modelId, List<float[]> vectors, int limit, Optional<ProductFilter> filter) {
         String served = activeModel(false);
         if (served != null && !served.equals(modelId) && (served = activeModel(true)) != null && !served.equals(modelId)) {
             throw new ModelMismatchException(modelId, served);
@@ -106,7 +170,7 @@ public class MilvusCropIndex implements CropIndex {
                 .topK(limit)
                 .outputFields(OUTPUT_FIELDS)
                 .consistencyLevel(ConsistencyLevel.BOUNDED);
-        category.ifPresent(c -> request.filter(Filters.eq(IndexSchema.CATEGORY, c)));
+        filter.ifPresent(f -> request.filter(expression(f.condition())));
         SearchResp response;
         try {
             response = milvus.client().search(request.build());
@@ -132,9 +196,11 @@ public class MilvusCropIndex implements CropIndex {
 
     static Hit hit(SearchResp.SearchResult result) {
         Map<String, Object> row = result.getEntity();
-        return new Hit(text(row, IndexSchema.PRODUCT_ID), text(row, IndexSchema.CATEGORY), text(row, IndexSchema.TITLE),
-                result.getScore(), text(row, IndexSchema.IMAGE_ID), text(row, IndexSchema.LABEL),
-                box(row.get(IndexSchema.BOX)), metadata(row.get(IndexSchema.METADATA)));
+        // The crop id is the primary key, which every search result carries as its id.
+        return new Hit(text(row, IndexSchema.PRODUCT_ID), String.valueOf(result.getId()),
+                text(row, IndexSchema.CATEGORY), text(row, IndexSchema.TITLE), result.getScore(),
+                text(row, IndexSchema.IMAGE_ID), text(row, IndexSchema.LABEL), box(row.get(IndexSchema.BOX)),
+                metadata(row.get(IndexSchema.METADATA)));
     }
 
     private static String text(Map<String, Object> row, String field) {

@@ -7,6 +7,7 @@ import org.jboss.resteasy.reactive.ClientWebApplicationException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.snapfind.contracts.ContractViolation;
+import io.snapfind.gateway.MatchExplainer;
 import io.snapfind.gateway.ModelMismatchException;
 import io.snapfind.gateway.SearchService;
 import io.snapfind.gateway.SearchUnavailableException;
@@ -26,6 +27,16 @@ public class GatewayProblemMappers {
     @ServerExceptionMapper
     public Response rejectedImage(SearchService.RejectedImageException e) {
         return respond(e.rejection().httpStatus(), "Unusable image", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response notIndexed(SearchService.NotIndexedException e) {
+        return respond(404, "Not indexed", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexplainable(MatchExplainer.Unexplainable e) {
+        return respond(e.status(), "Cannot explain", e.getMessage(), null);
     }
 
     @ServerExceptionMapper

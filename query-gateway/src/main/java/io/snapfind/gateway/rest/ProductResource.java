@@ -1,21 +1,31 @@
 package io.snapfind.gateway.rest;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestQuery;
 
 import io.smallrye.mutiny.Uni;
 import io.snapfind.contracts.ContractViolation;
 import io.snapfind.contracts.ProductEvent;
 import io.snapfind.contracts.ProductImage;
+import io.snapfind.gateway.ProductFilter;
+import io.snapfind.gateway.SearchQuery;
+import io.snapfind.gateway.SearchService;
 import io.snapfind.gateway.config.GatewayConfig;
 import io.snapfind.gateway.indexer.IndexerClient;
 import io.snapfind.gateway.messaging.CatalogPublisher;
+import io.snapfind.imaging.pictures.PictureStore;
 import io.snapfind.support.problem.ProblemException;
 import io.snapfind.support.security.ApiKeyCheck;
 import jakarta.ws.rs.Consumes;
@@ -27,10 +37,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Catalog ingest over HTTP: each call becomes one ProductEvent on {@code catalog.products}. */
+/**
+ * Catalog ingest over HTTP (each call becomes one ProductEvent on {@code catalog.products}), a product's index status,
+ * and the pictures the detector stored of its crops.
+ */
 @Path("/v1/products")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProductResource {
@@ -48,13 +62,24 @@ public class ProductResource {
     public record Accepted(String productId, String type, Instant occurredAt) {
     }
 
+    /**
+     * A crop id names a box of an image, not its pixels: an image replaced under the same id may keep the id with
+     * new pixels, so browsers revalidate after an hour (the ETag makes that a 304).
+     */
+    static final String PICTURE_CACHE = "public, max-age=3600";
+
     private final CatalogPublisher publisher;
     private final IndexerClient indexer;
+    private final SearchService search;
     private final ApiKeyCheck apiKey;
+    private final Optional<PictureStore> pictures;
 
-    ProductResource(CatalogPublisher publisher, @RestClient IndexerClient indexer, GatewayConfig config) {
+    ProductResource(CatalogPublisher publisher, @RestClient IndexerClient indexer, SearchService search,
+            GatewayConfig config) {
         this.publisher = publisher;
         this.indexer = indexer;
+        this.search = search;
+        this.pictures = config.picturesDir().map(PictureStore::new);
         this.apiKey = new ApiKeyCheck(API_KEY_HEADER, config.apiKey(), "Ingest disabled",
                 "no API key is configured on the gateway (snapfind.gateway.api-key)");
     }
@@ -91,6 +116,62 @@ public class ProductResource {
         return indexer.status(productId)
                 .onFailure(e -> e instanceof WebApplicationException w && w.getResponse().getStatus() == 404)
                 .recoverWithItem(() -> IndexerClient.ProductStatus.notIndexed(productId));
+    }
+
+    @GET
+    @Path("/{productId}/similar")
+    @Operation(summary = "More like this: the products most like an indexed one (searched with its own vectors)")
+    public Uni<SearchService.Similar> similar(@PathParam("productId") String productId,
+            @RestQuery @Parameter(description = "How many products (1-100)") Integer k,
+            @RestQuery @Parameter(description = "Only products of this category") String category,
+            @RestQuery @Parameter(description = "Only products matching this filter (as for POST /v1/search)")
+            String filter) {
+        int wanted = k == null ? SearchQuery.DEFAULT_K : k;
+        if (wanted < 1 || wanted > SearchQuery.MAX_K) {
+            throw new ProblemException(400, "Bad request", "k must be between 1 and " + SearchQuery.MAX_K, "k", null);
+        }
+        Optional<ProductFilter> parsed = SearchResource.filter(category, filter);
+        return Uni.createFrom().completionStage(() -> search.similar(productId, wanted, parsed))
+                .onFailure(CompletionException.class).transform(f -> f.getCause() != null ? f.getCause() : f);
+    }
+
+    @GET
+    @Path("/{productId}/picture")
+    @Produces("image/jpeg")
+    @Operation(summary = "The product's main picture (its first image, as the pipeline indexed it), JPEG")
+    public Response picture(@PathParam("productId") String productId, @HeaderParam("If-None-Match") String etag) {
+        return jpeg(store().main(productId), etag, "product " + productId + " has no stored picture");
+    }
+
+    @GET
+    @Path("/{productId}/pictures/{cropId}")
+    @Produces("image/jpeg")
+    @Operation(summary = "The picture of one indexed crop of the product (a search hit's cropId), JPEG")
+    public Response cropPicture(@PathParam("productId") String productId, @PathParam("cropId") String cropId,
+            @HeaderParam("If-None-Match") String etag) {
+        return jpeg(store().crop(productId, cropId), etag, "product " + productId + " has no stored crop " + cropId);
+    }
+
+    private PictureStore store() {
+        return pictures.orElseThrow(() -> new ProblemException(Response.Status.NOT_FOUND, "No pictures",
+                "this gateway serves no pictures (snapfind.gateway.pictures-dir is not set)"));
+    }
+
+    private static Response jpeg(Optional<byte[]> picture, String presentedTag, String missing) {
+        byte[] bytes = picture.orElseThrow(() -> new ProblemException(Response.Status.NOT_FOUND, "No picture", missing));
+        String hash = HexFormat.of().formatHex(sha256(bytes), 0, 16);
+        Response.ResponseBuilder response = ('"' + hash + '"').equals(presentedTag) ? Response.notModified()
+                : Response.ok(bytes, "image/jpeg");
+        return response.tag(new EntityTag(hash)).header("Cache-Control", PICTURE_CACHE)
+                .header("X-Content-Type-Options", "nosniff").build();
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM ships SHA-256", e);
+        }
     }
 
     @DELETE

@@ -13,6 +13,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.snapfind.gateway.ProductFilter;
 import io.snapfind.gateway.SearchMode;
 import io.snapfind.gateway.SearchQuery;
 import io.snapfind.gateway.SearchResult;
@@ -44,6 +45,12 @@ public class SearchResource {
         @RestQuery
         @Parameter(description = "Only products of this category")
         String category;
+
+        @RestQuery
+        @Parameter(description = "Only products matching this filter over categories and metadata, e.g. "
+                + "\"brand = Snap AND color IN (white, oak)\" or \"category IN (chair, couch)\"; applied by the "
+                + "index itself, so k hits still come back. Grammar: query-gateway README")
+        String filter;
 
         @RestQuery
         @Parameter(description = "Drop hits whose cosine similarity is below this")
@@ -133,11 +140,27 @@ public class SearchResource {
         }
         try {
             return new SearchQuery(image, options.k == null ? SearchQuery.DEFAULT_K : options.k,
-                    Optional.ofNullable(options.category), options.minScore == null ? -1f : options.minScore, mode,
+                    filter(options.category, options.filter), options.minScore == null ? -1f : options.minScore, mode,
                     options.groupByProduct == null || options.groupByProduct);
         } catch (IllegalArgumentException e) {
             throw new ProblemException(Response.Status.BAD_REQUEST, "Bad search", e.getMessage());
         }
+    }
+
+    /** The {@code category} and {@code filter} parameters as one filter; a malformed one is a 400 naming where. */
+    static Optional<ProductFilter> filter(String category, String filter) {
+        Optional<ProductFilter> byCategory = Optional.ofNullable(category).filter(c -> !c.isBlank())
+                .map(ProductFilter::category);
+        if (filter == null || filter.isBlank()) {
+            return byCategory;
+        }
+        ProductFilter parsed;
+        try {
+            parsed = ProductFilter.parse(filter);
+        } catch (ProductFilter.Invalid e) {
+            throw new ProblemException(400, "Bad filter", e.getMessage(), "filter", null);
+        }
+        return Optional.of(byCategory.map(c -> c.and(parsed)).orElse(parsed));
     }
 
     private byte[] readUpload(FileUpload upload) {

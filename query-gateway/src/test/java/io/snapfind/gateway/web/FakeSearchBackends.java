@@ -19,6 +19,7 @@ import io.snapfind.gateway.DetectedObject;
 import io.snapfind.gateway.Detections;
 import io.snapfind.gateway.Hit;
 import io.snapfind.gateway.ObjectDetector;
+import io.snapfind.gateway.ProductFilter;
 import io.snapfind.gateway.Region;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,12 +72,19 @@ public final class FakeSearchBackends implements QuarkusTestProfile {
     @ApplicationScoped
     public static class Index implements CropIndex {
         @Override
-        public CompletionStage<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit, Optional<String> category) {
+        public CompletionStage<List<List<Hit>>> nearest(String modelId, List<float[]> vectors, int limit,
+                Optional<ProductFilter> filter) {
             List<Hit> hits = List.of(
-                    new Hit("chair-1", "chair", "Oak chair", 0.93f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
-                    new Hit("chair-2", "chair", "Pine chair", 0.87f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
-                    new Hit("couch-7", "couch", "Grey couch", 0.71f, "front", "couch", new Region(0, 0, 10, 10), Map.of()));
+                    new Hit("chair-1", "1".repeat(32), "chair", "Oak chair", 0.93f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
+                    new Hit("chair-2", "2".repeat(32), "chair", "Pine chair", 0.87f, "front", "chair", new Region(0, 0, 10, 10), Map.of()),
+                    new Hit("couch-7", "7".repeat(32), "couch", "Grey couch", 0.71f, "front", "couch", new Region(0, 0, 10, 10), Map.of()));
             return CompletableFuture.completedFuture(vectors.stream().map(v -> hits).toList());
+        }
+
+        @Override
+        public CompletionStage<ProductVectors> vectorsOf(String productId) {
+            return CompletableFuture.completedFuture(new ProductVectors("fake",
+                    productId.equals("chair-1") ? List.of(new float[] { 1, 0 }) : List.of()));
         }
     }
 }

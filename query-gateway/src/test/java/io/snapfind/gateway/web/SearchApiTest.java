@@ -1,6 +1,7 @@
 package io.snapfind.gateway.web;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -9,8 +10,10 @@ import static org.hamcrest.Matchers.notNullValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
@@ -19,6 +22,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.snapfind.harness.ProjectPaths;
 import io.snapfind.harness.quarkus.KafkaTestResource;
 import io.snapfind.harness.quarkus.MilvusLiteTestResource;
+import io.snapfind.imaging.pictures.PictureStore;
 
 /** The search API's request forms and its errors, over HTTP, with stand-in backends (see FakeSearchBackends). */
 @QuarkusTest
@@ -42,6 +46,50 @@ class SearchApiTest {
                 .when().post("/v1/search?minScore=0.99").then().statusCode(200)
                 .body("results[0].hits", hasSize(0))
                 .body("results[0].message", containsString("minScore"));
+    }
+
+    @Test
+    void servesTheStoredPicturesOfAHitWithCacheHeadersAndAFixedType() throws IOException {
+        byte[] jpeg = Files.readAllBytes(ProjectPaths.asset("photos/dog.jpg"));
+        String cropId = "1".repeat(32);
+        PictureStore store = new PictureStore(ConfigProvider.getConfig()
+                .getValue("snapfind.gateway.pictures-dir", java.nio.file.Path.class));
+        store.put("chair-1", List.of("front"), Map.of("front", List.of(new PictureStore.Picture(cropId, jpeg))));
+
+        String etag = given().when().get("/v1/products/chair-1/pictures/" + cropId).then().statusCode(200)
+                .contentType("image/jpeg").header("Cache-Control", containsString("max-age"))
+                .header("X-Content-Type-Options", "nosniff")
+                .extract().header("ETag");
+        byte[] served = given().when().get("/v1/products/chair-1/picture").then().statusCode(200)
+                .contentType("image/jpeg").extract().asByteArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(jpeg, served, "the main picture is the first crop");
+        given().header("If-None-Match", etag).when().get("/v1/products/chair-1/pictures/" + cropId)
+                .then().statusCode(304);
+
+        given().when().get("/v1/products/chair-1/pictures/" + "2".repeat(32)).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().when().get("/v1/products/chair-1/pictures/..%2F..%2Fetc").then().statusCode(404);
+        given().when().get("/v1/products/couch-7/picture").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("couch-7"));
+        store.delete("chair-1");
+        given().when().get("/v1/products/chair-1/picture").then().statusCode(404);
+    }
+
+    @Test
+    void moreLikeThisAndFilters() throws IOException {
+        given().when().get("/v1/products/chair-1/similar?k=5").then().statusCode(200)
+                .body("productId", equalTo("chair-1")).body("hits.productId", contains("chair-2", "couch-7"));
+        given().when().get("/v1/products/nobody/similar").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("not indexed"));
+        given().when().get("/v1/products/chair-1/similar?k=0").then().statusCode(400);
+        byte[] dog = Files.readAllBytes(ProjectPaths.asset("photos/dog.jpg"));
+        given().contentType("application/octet-stream").body(dog)
+                .queryParam("filter", "brand = Snap AND color IN (white, oak)")
+                .when().post("/v1/search").then().statusCode(200);
+        given().contentType("application/octet-stream").body(dog).queryParam("filter", "brand = Snap color")
+                .when().post("/v1/search").then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo("filter"))
+                .body("detail", containsString("filter position 14"));
     }
 
     @Test

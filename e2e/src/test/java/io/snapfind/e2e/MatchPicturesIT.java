@@ -1,0 +1,182 @@
+package io.snapfind.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.snapfind.deploy.LocalSystem;
+import io.snapfind.evaluation.LabelledImage;
+import io.snapfind.evaluation.LabelledSets;
+import io.snapfind.harness.ProjectPaths;
+
+/**
+ * A hit's pictures and its explanation on the real stack, with the deployed model: products sent as inline bytes
+ * come back as pictures (the crop that matched, the product's main picture); the explanation of a room's chair hit
+ * is computed by the embedder on the very crops search compared, so its score is the hit's score; a delete removes
+ * the pictures. The web page shows the pictures and the heatmaps in a real browser.
+ */
+class MatchPicturesIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The search page in Debian's headless Chromium: every hit shows its stored picture, and a click on one opens
+     * the heatmaps. The screenshot is kept in target/screenshots.
+     */
+    private static void showsThePicturesAndTheHeatmapsInTheWebPage(String gatewayUrl, Path room) throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        // No network but loopback here: keep Chromium from reaching out on its own.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+                "--no-first-run", "--window-size=1280,1400",
+                "--user-data-dir=" + Files.createTempDirectory("snapfind-chromium"));
+        ChromeDriver browser = new ChromeDriver(new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build(), options);
+        try {
+            browser.get(gatewayUrl + "/");
+            browser.findElement(By.id("photo")).sendKeys(room.toString());
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.until(driver -> driver.findElement(By.id("status")).getText().startsWith("Found in"));
+            // The first object's hits are on screen (further ones load lazily, when scrolled to).
+            wait.until(driver -> (Boolean) ((JavascriptExecutor) driver).executeScript("const imgs = Array.from("
+                    + "document.querySelectorAll('.object:first-child .hit img')); return imgs.length > 0 && "
+                    + "imgs.every(img => img.complete && img.naturalWidth > 0)"));
+            List<WebElement> hits = browser.findElements(By.cssSelector(".object:first-child .hit"));
+            List<WebElement> pictures = browser.findElements(By.cssSelector(".object:first-child .hit img"));
+            assertEquals(hits.size(), pictures.size(), "every hit shows its picture");
+            Path screenshots = Files.createDirectories(Path.of("target/screenshots"));
+            Files.write(screenshots.resolve("results-real-stack.png"),
+                    ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+            browser.findElement(By.cssSelector(".hit")).click();
+            wait.until(driver -> driver.findElement(By.id("explain-note")).getText().startsWith("Similarity"));
+            Object red = ((JavascriptExecutor) browser).executeScript("const c = document.getElementById("
+                    + "'explain-query'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + "let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] < 120 && d[i + 2] < 90) n++;"
+                    + "return n;");
+            assertTrue(((Number) red).longValue() > 0, "the query's heatmap is drawn");
+            Files.write(screenshots.resolve("explain-real-stack.png"),
+                    ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aHitShowsItsPicturesAndExplainsItsScore() throws Exception {
+        Path runDir = Files.createTempDirectory(Path.of("target"), "pictures-");
+        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets(), runDir,
+                LocalSystem.Ports.free(), "e2e-key", List.of(), Duration.ofMinutes(3), System.out::println)) {
+            Gateway gateway = new Gateway(system.gatewayUrl(), "e2e-key");
+            List<String> ids = new ArrayList<>();
+            for (LabelledImage product : LabelledSets.folderPerClass(ProjectPaths.asset("datasets/ikea-interior/images"),
+                    Set.of("room_scenes")).stream().filter(p -> p.label().equals("chair")).limit(6).toList()) {
+                String id = IkeaSearchIT.productId(product);
+                gateway.upsert(id, product.label(), id, product.path());
+                ids.add(id);
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            for (String id : ids) {
+                while (!gateway.isIndexed(id)) {
+                    assertTrue(System.nanoTime() < deadline, id + " was not indexed within 3 minutes");
+                    Thread.sleep(200);
+                }
+            }
+
+            Path room = ProjectPaths.asset("datasets/ikea-interior/images/room_scenes/"
+                    + "ikea-a-bed-that-folds-away-to-be-a-sofa-by-day__1364309472525-s4.jpg");
+            JsonNode chair = null;
+            for (JsonNode result : gateway.search(room, "mode=objects&k=3").path("results")) {
+                if (result.path("query").path("label").asText().equals("chair") && result.path("hits").size() > 0) {
+                    chair = result;
+                    break;
+                }
+            }
+            assertNotNull(chair, "the room's chair is searched");
+            JsonNode hit = chair.path("hits").get(0);
+            String productId = hit.path("productId").asText();
+            String cropId = hit.path("cropId").asText();
+
+            HttpResponse<byte[]> crop = gateway.get("/v1/products/" + productId + "/pictures/" + cropId, Map.of());
+            assertEquals(200, crop.statusCode());
+            assertEquals("image/jpeg", crop.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(crop.headers().firstValue("Cache-Control").orElse("").contains("max-age"), crop.headers().map()
+                    .toString());
+            assertNotNull(ImageIO.read(new ByteArrayInputStream(crop.body())), "the crop's picture is a JPEG");
+            String etag = crop.headers().firstValue("ETag").orElseThrow();
+            assertEquals(304, gateway.get("/v1/products/" + productId + "/pictures/" + cropId,
+                    Map.of("If-None-Match", etag)).statusCode());
+            HttpResponse<byte[]> main = gateway.get("/v1/products/" + productId + "/picture", Map.of());
+            assertEquals(200, main.statusCode());
+            assertNotNull(ImageIO.read(new ByteArrayInputStream(main.body())));
+
+            JsonNode box = chair.path("query").path("box");
+            HttpResponse<String> explained = gateway.explain(room, box.path("x1").asInt() + "," + box.path("y1").asInt()
+                    + "," + box.path("x2").asInt() + "," + box.path("y2").asInt(), productId, cropId);
+            assertEquals(200, explained.statusCode(), explained.body());
+            JsonNode explanation = JSON.readTree(explained.body());
+            assertEquals(hit.path("score").asDouble(), explanation.path("score").asDouble(), 2e-3,
+                    "the explanation compares what search compared, with the same model");
+            assertEquals(49, explanation.path("query").path("heat").size(), "a 7 × 7 feature map");
+            assertEquals(49, explanation.path("match").path("heat").size());
+            assertTrue(explanation.path("queryPicture").asText().length() > 1000, "the query region's picture");
+            assertEquals(422, gateway.explain(room, "1,2,3,4", productId, cropId).statusCode(),
+                    "a box that is not a detected region is refused");
+
+            // More like this, and a filter the index applies.
+            HttpResponse<byte[]> similar = gateway.get("/v1/products/" + productId + "/similar?k=3", Map.of());
+            assertEquals(200, similar.statusCode(), new String(similar.body()));
+            JsonNode alike = JSON.readTree(similar.body()).path("hits");
+            assertEquals(3, alike.size());
+            alike.forEach(other -> assertTrue(!other.path("productId").asText().equals(productId), "itself left out"));
+            assertEquals(404, gateway.get("/v1/products/nobody/similar", Map.of()).statusCode());
+            JsonNode filtered = gateway.search(room, "mode=objects&k=3&filter=" + URLEncoder.encode(
+                    "category = chair AND NOT category IN (couch)", StandardCharsets.UTF_8));
+            assertTrue(filtered.path("results").size() > 0 && filtered.path("results").get(0).path("hits").size() > 0);
+            assertEquals(0, gateway.search(room, "mode=whole&filter=category%20%3D%20lamp").path("results").get(0)
+                    .path("hits").size(), "no lamp was indexed");
+            HttpResponse<String> bad = gateway.trySearch(room, "filter=category%20%3D");
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("filter position"), bad.body());
+
+            showsThePicturesAndTheHeatmapsInTheWebPage(system.gatewayUrl(), room);
+
+            gateway.delete(productId);
+            deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (gateway.get("/v1/products/" + productId + "/picture", Map.of()).statusCode() != 404) {
+                assertTrue(System.nanoTime() < deadline, "the deleted product's picture is still served");
+                Thread.sleep(200);
+            }
+            assertEquals(404, gateway.get("/v1/products/" + productId + "/pictures/" + cropId, Map.of()).statusCode());
+        }
+    }
+}
