@@ -31,6 +31,8 @@ public final class Launcher {
 
     static final String PID_FILE = "launcher.pid";
     static final String READY_FILE = "ready";
+    /** The launcher's view of every process, rewritten each second: name, pid, address, state, restarts, exit. */
+    static final String STATUS_FILE = "status.tsv";
     /** A re-index request for the running 'up' (properties: model, minCoverage, timeout). */
     static final String REINDEX_REQUEST = "reindex.request";
     /** What the running 'up' reports about the re-index, one line each; the last starts with done: or failed:. */
@@ -93,6 +95,7 @@ public final class Launcher {
             say("Stop with Ctrl-C or ./snapfind down");
             while (true) {
                 serveReindexRequest(runDir);
+                writeStatus(runDir, system.supervise(line -> say("snapfind: " + line)));
                 Thread.sleep(1000);
             }
         }
@@ -130,6 +133,20 @@ public final class Launcher {
             }
         }
 
+        /** What './snapfind status' shows: one line per process, replaced atomically. */
+        private static void writeStatus(Path runDir, List<LocalSystem.ProcessState> states) throws IOException {
+            StringBuilder text = new StringBuilder();
+            for (LocalSystem.ProcessState state : states) {
+                text.append(String.join("\t", state.name(), Long.toString(state.pid()), state.address(), state.state(),
+                        Integer.toString(state.restarts()),
+                        state.lastExitCode() == null ? "-" : state.lastExitCode().toString())).append('\n');
+            }
+            Path partial = runDir.resolve(STATUS_FILE + ".partial");
+            Files.writeString(partial, text);
+            Files.move(partial, runDir.resolve(STATUS_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+
         private void stop(Path runDir) {
             if (system != null) {
                 system.close();
@@ -137,6 +154,7 @@ public final class Launcher {
             try {
                 Files.deleteIfExists(runDir.resolve(READY_FILE));
                 Files.deleteIfExists(runDir.resolve(PID_FILE));
+                Files.deleteIfExists(runDir.resolve(STATUS_FILE));
             } catch (IOException ignored) {
                 // best effort: a stale file is overwritten by the next up
             }
@@ -240,7 +258,9 @@ public final class Launcher {
         }
     }
 
-    @Command(name = "status", description = "Say whether snapfind is up.")
+    @Command(name = "status", description = "Say whether snapfind is up: every process with its pid, state, "
+            + "restarts and last exit code. Exit code 0 when all are ready, 1 when snapfind is down, 2 while it "
+            + "starts, 3 when it runs but a process is not ready.")
     static final class Status extends RunDirOption implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
@@ -249,9 +269,29 @@ public final class Launcher {
             boolean running = Files.exists(pidFile)
                     && ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).map(ProcessHandle::isAlive)
                             .orElse(false);
-            boolean ready = running && Files.exists(runDir.resolve(READY_FILE));
-            say(ready ? "up and ready" : running ? "starting" : "down");
-            return ready ? 0 : running ? 2 : 1;
+            if (!running) {
+                say("down");
+                return 1;
+            }
+            Path status = runDir.resolve(STATUS_FILE);
+            if (!Files.exists(runDir.resolve(READY_FILE)) || !Files.exists(status)) {
+                say("starting");
+                return 2;
+            }
+            boolean allReady = true;
+            say(String.format("%-18s %8s  %-28s %-26s %8s  %s", "process", "pid", "address", "state", "restarts",
+                    "last exit"));
+            for (String line : Files.readAllLines(status)) {
+                String[] f = line.split("\t");
+                if (f.length < 6) {
+                    continue;
+                }
+                allReady &= f[3].equals("ready") || f[3].equals("running");
+                say(String.format("%-18s %8s  %-28s %-26s %8s  %s", f[0], f[1].equals("-1") ? "-" : f[1], f[2], f[3],
+                        f[4], f[5]));
+            }
+            say(allReady ? "up and ready" : "up, but not everything is ready");
+            return allReady ? 0 : 3;
         }
     }
 

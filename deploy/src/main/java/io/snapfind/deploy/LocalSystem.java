@@ -41,6 +41,7 @@ public final class LocalSystem implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final Map<String, ChildProcess> running = new LinkedHashMap<>();
+    private final Map<String, Restarts> restarts = new LinkedHashMap<>();
     private List<String> settings = List.of();
     private Map<String, String> environment;
     private Path root;
@@ -215,6 +216,101 @@ public final class LocalSystem implements AutoCloseable {
         if (process != null) {
             started.remove(process);
             process.close();
+        }
+    }
+
+    /** Backoff before the first restart of a service that exited; it doubles with each restart, up to the max. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    /** A service ready for this long after a restart starts again from the first backoff. */
+    static final Duration STABLE_AFTER = Duration.ofMinutes(2);
+
+    /** What {@link #supervise} knows of one service's restarts. */
+    private static final class Restarts {
+        int count;
+        Integer lastExitCode;
+        Duration backoff = FIRST_BACKOFF;
+        long restartAt;
+        long readySince;
+    }
+
+    /**
+     * One state of a process of the system: {@code state} is {@code ready}, {@code not ready} (with the reason),
+     * {@code restarting} (with when), {@code stopped} (stopped on purpose, not restarted) or, for Kafka and Milvus
+     * Lite, {@code running} or {@code exited}.
+     */
+    public record ProcessState(String name, long pid, String address, String state, int restarts,
+            Integer lastExitCode) {
+        public boolean ok() {
+            return state.equals("ready") || state.equals("running");
+        }
+    }
+
+    /**
+     * One round of supervision, for a launcher that keeps the system up: a service whose process exited on its own
+     * is restarted after a backoff (1 s, doubling to 1 min, back to 1 s once it has been ready for 2 min), each exit
+     * and restart reported to {@code log}; a service stopped through {@link #stopService} stays stopped. Kafka and
+     * Milvus Lite are reported, not restarted (their data directories and ports are this process's to recover).
+     * Returns the state of every process. Call it from one thread.
+     */
+    public List<ProcessState> supervise(Consumer<String> log) {
+        List<ProcessState> states = new ArrayList<>();
+        states.add(new ProcessState("kafka", kafka.pid(), kafka.bootstrapServers(),
+                kafka.isAlive() ? "running" : "exited", 0, null));
+        states.add(new ProcessState("milvus-lite", milvus.isRunning() ? milvus.pid() : -1, milvus.uri(),
+                milvus.isRunning() ? "running" : "exited", 0, null));
+        long now = System.nanoTime();
+        for (ServiceSpec service : services.values()) {
+            String name = service.name();
+            Restarts record = restarts.computeIfAbsent(name, n -> new Restarts());
+            ChildProcess process = running.get(name);
+            if (process != null && process.exitCode().isPresent()) {
+                record.lastExitCode = process.exitCode().getAsInt();
+                running.remove(name);
+                started.remove(process);
+                record.restartAt = now + record.backoff.toNanos();
+                log.accept(name + " exited with code " + record.lastExitCode + "; restarting in "
+                        + record.backoff.toSeconds() + " s (see " + process.logFile() + ")");
+                process = null;
+            } else if (process == null && record.restartAt != 0 && now >= record.restartAt) {
+                record.count++;
+                record.restartAt = 0;
+                record.readySince = 0;
+                record.backoff = record.backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+                        : record.backoff.multipliedBy(2);
+                log.accept("restarting " + name + " (restart " + record.count + ")");
+                process = launch(name);
+            }
+            String state;
+            if (process == null) {
+                state = record.restartAt != 0 ? "restarting in "
+                        + Math.max(0, (record.restartAt - now) / 1_000_000_000L) + " s" : "stopped";
+            } else {
+                state = readiness(service);
+                if (state.equals("ready") && record.count > 0) {
+                    if (record.readySince == 0) {
+                        record.readySince = now;
+                    } else if (now - record.readySince > STABLE_AFTER.toNanos()) {
+                        record.backoff = FIRST_BACKOFF;
+                    }
+                }
+            }
+            states.add(new ProcessState(name, process == null ? -1 : process.pid(), service.url(), state, record.count,
+                    record.lastExitCode));
+        }
+        return states;
+    }
+
+    private String readiness(ServiceSpec service) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service.url()
+                    + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? "ready" : "not ready (" + response.statusCode() + ")";
+        } catch (IOException e) {
+            return "not ready (" + e.getClass().getSimpleName() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "not ready (interrupted)";
         }
     }
 

@@ -41,11 +41,16 @@ import io.snapfind.harness.ProjectPaths;
  * A hit's pictures and its explanation on the real stack, with the deployed model: products sent as inline bytes
  * come back as pictures (the crop that matched, the product's main picture); the explanation of a room's chair hit
  * is computed by the embedder on the very crops search compared, so its score is the hit's score; a delete removes
- * the pictures. The web page shows the pictures and the heatmaps in a real browser.
+ * the pictures. The web page shows the pictures and the heatmaps in a real browser. With the embedder gone, the
+ * gateway is no longer ready; a service killed with {@code kill -9} is restarted by the launcher's supervision.
  */
 class MatchPicturesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static LocalSystem.ProcessState state(List<LocalSystem.ProcessState> states, String name) {
+        return states.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
 
     /**
      * The search page in Debian's headless Chromium: every hit shows its stored picture, and a click on one opens
@@ -177,6 +182,31 @@ class MatchPicturesIT {
                 Thread.sleep(200);
             }
             assertEquals(404, gateway.get("/v1/products/" + productId + "/pictures/" + cropId, Map.of()).statusCode());
+
+            // A service killed by the kernel is restarted by the launcher's supervision, and reported.
+            List<String> log = new ArrayList<>();
+            long detectorPid = state(system.supervise(log::add), "detector-service").pid();
+            ProcessHandle.of(detectorPid).orElseThrow().destroyForcibly();
+            deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            LocalSystem.ProcessState detector;
+            do {
+                assertTrue(System.nanoTime() < deadline, "the detector is not back within 2 minutes: " + log);
+                Thread.sleep(500);
+                detector = state(system.supervise(log::add), "detector-service");
+            } while (!detector.state().equals("ready"));
+            assertEquals(1, detector.restarts(), log.toString());
+            assertEquals(137, detector.lastExitCode(), "exit code of a kill -9");
+            assertTrue(log.stream().anyMatch(line -> line.startsWith("detector-service exited with code 137")), log.toString());
+
+            // Without the embedder no search can be served: the gateway says so in its readiness. A service stopped
+            // on purpose stays stopped.
+            assertEquals(200, gateway.get("/q/health/ready", Map.of()).statusCode());
+            system.stopService("embedder-service");
+            HttpResponse<byte[]> ready = gateway.get("/q/health/ready", Map.of());
+            assertEquals(503, ready.statusCode(), new String(ready.body()));
+            assertTrue(new String(ready.body()).contains("embedder"), new String(ready.body()));
+            assertEquals("stopped", state(system.supervise(log::add), "embedder-service").state());
+            assertEquals("not ready (503)", state(system.supervise(log::add), "query-gateway").state());
         }
     }
 }
