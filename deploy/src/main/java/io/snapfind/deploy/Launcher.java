@@ -279,7 +279,7 @@ public final class Launcher {
                 return 2;
             }
             boolean allReady = true;
-            say(String.format("%-18s %8s  %-28s %-26s %8s  %s", "process", "pid", "address", "state", "restarts",
+            say(String.format("%-18s %8s  %-28s %-30s %8s  %s", "process", "pid", "address", "state", "restarts",
                     "last exit"));
             for (String line : Files.readAllLines(status)) {
                 String[] f = line.split("\t");
@@ -287,7 +287,7 @@ public final class Launcher {
                     continue;
                 }
                 allReady &= f[3].equals("ready") || f[3].equals("running");
-                say(String.format("%-18s %8s  %-28s %-26s %8s  %s", f[0], f[1].equals("-1") ? "-" : f[1], f[2], f[3],
+                say(String.format("%-18s %8s  %-28s %-30s %8s  %s", f[0], f[1].equals("-1") ? "-" : f[1], f[2], f[3],
                         f[4], f[5]));
             }
             say(allReady ? "up and ready" : "up, but not everything is ready");

@@ -42,6 +42,8 @@ public final class LocalSystem implements AutoCloseable {
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final Map<String, ChildProcess> running = new LinkedHashMap<>();
     private final Map<String, Restarts> restarts = new LinkedHashMap<>();
+    /** Set first thing by {@link #close}: from then on nothing is restarted (the exits are the shutdown's). */
+    private volatile boolean closing;
     private List<String> settings = List.of();
     private Map<String, String> environment;
     private Path root;
@@ -251,10 +253,13 @@ public final class LocalSystem implements AutoCloseable {
      * is restarted after a backoff (1 s, doubling to 1 min, back to 1 s once it has been ready for 2 min), each exit
      * and restart reported to {@code log}; a service stopped through {@link #stopService} stays stopped. Kafka and
      * Milvus Lite are reported, not restarted (their data directories and ports are this process's to recover).
-     * Returns the state of every process. Call it from one thread.
+     * Returns the state of every process; nothing once the system is closing.
      */
-    public List<ProcessState> supervise(Consumer<String> log) {
+    public synchronized List<ProcessState> supervise(Consumer<String> log) {
         List<ProcessState> states = new ArrayList<>();
+        if (closing) {
+            return states;
+        }
         states.add(new ProcessState("kafka", kafka.pid(), kafka.bootstrapServers(),
                 kafka.isAlive() ? "running" : "exited", 0, null));
         states.add(new ProcessState("milvus-lite", milvus.isRunning() ? milvus.pid() : -1, milvus.uri(),
@@ -373,6 +378,13 @@ public final class LocalSystem implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
+        synchronized (this) {
+            stopAll();
+        }
+    }
+
+    private void stopAll() {
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
