@@ -286,7 +286,7 @@ public final class Launcher {
                 if (f.length < 6) {
                     continue;
                 }
-                allReady &= f[3].equals("ready") || f[3].equals("running");
+                allReady &= LocalSystem.ProcessState.isOk(f[3]);
                 say(String.format("%-18s %8s  %-28s %-30s %8s  %s", f[0], f[1].equals("-1") ? "-" : f[1], f[2], f[3],
                         f[4], f[5]));
             }

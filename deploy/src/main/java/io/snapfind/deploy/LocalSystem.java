@@ -243,7 +243,8 @@ public final class LocalSystem implements AutoCloseable {
      */
     public record ProcessState(String name, long pid, String address, String state, int restarts,
             Integer lastExitCode) {
-        public boolean ok() {
+        /** Whether a process in this state is doing its job: a ready service, a running Kafka or Milvus Lite. */
+        public static boolean isOk(String state) {
             return state.equals("ready") || state.equals("running");
         }
     }

@@ -160,13 +160,13 @@ public final class Explainer {
     private Pooled pooled(DecodedImage image) {
         FeatureMap map = featureMaps.get().of(preprocessor.apply(image));
         int locations = map.height() * map.width();
+        double[] sums = new double[map.channels()];
         float[] mean = new float[map.channels()];
         for (int c = 0; c < map.channels(); c++) {
-            double sum = 0;
             for (int i = 0; i < locations; i++) {
-                sum += map.values()[c * locations + i];
+                sums[c] += map.values()[c * locations + i];
             }
-            mean[c] = (float) (sum / locations);
+            mean[c] = (float) (sums[c] / locations);
         }
         double poolNorm = Vectors.norm(mean);
         if (poolNorm == 0) {
@@ -175,9 +175,9 @@ public final class Explainer {
         }
         float[] direction = mean.clone();
         Vectors.normalize(direction);
-        float[] embedding = embed(mean, spec.head());
+        float[] embedding = spec.head() == null ? direction : spec.head().apply(direction);
         return new Pooled(image.width(), image.height(), preprocessor.centreCrop(image.width(), image.height())
-                .sourceWindow(), map, poolNorm, direction, embedding);
+                .sourceWindow(), map, sums, poolNorm, direction, embedding);
     }
 
     /** Pooled features to the embedding, as the embedder makes it: L2-normalise, then the head, if any. */
@@ -187,8 +187,9 @@ public final class Explainer {
         return head == null ? direction : head.apply(direction);
     }
 
-    private record Pooled(int width, int height, double[] window, FeatureMap map, double poolNorm, float[] direction,
-            float[] embedding) {
+    /** One image's feature map, its per-channel sums over the locations, and what the embedding makes of them. */
+    private record Pooled(int width, int height, double[] window, FeatureMap map, double[] sums, double poolNorm,
+            float[] direction, float[] embedding) {
 
         Side side(float[] other, ProjectionHead head, double score) {
             Backprop through = head == null ? new Backprop(other, 1) : Backprop.of(head, direction, other);
@@ -212,12 +213,6 @@ public final class Explainer {
         private double[] heat(float[] other, ProjectionHead head, double score) {
             int locations = map.height() * map.width();
             int channels = map.channels();
-            double[] total = new double[channels];
-            for (int c = 0; c < channels; c++) {
-                for (int i = 0; i < locations; i++) {
-                    total[c] += map.values()[c * locations + i];
-                }
-            }
             double[] heat = new double[locations];
             if (locations == 1) {
                 return heat;
@@ -225,7 +220,7 @@ public final class Explainer {
             float[] without = new float[channels];
             for (int i = 0; i < locations; i++) {
                 for (int c = 0; c < channels; c++) {
-                    without[c] = (float) ((total[c] - map.values()[c * locations + i]) / (locations - 1));
+                    without[c] = (float) ((sums[c] - map.values()[c * locations + i]) / (locations - 1));
                 }
                 heat[i] = Vectors.norm(without) == 0 ? score : score - Vectors.cosine(embed(without, head), other);
             }

@@ -85,7 +85,7 @@ final class ExplainCommand implements Callable<Integer> {
         Path shop = dir != null ? dir : ProjectPaths.requireAssets().resolve("datasets/ikea-shop-the-look");
         Path modelsFolder = modelsDir != null ? modelsDir : ProjectPaths.requireAssets().resolve("models");
         Properties properties = EmbedderCatalogue.embedderProperties();
-        List<String> ids = models != null ? this.models : EmbedderCatalogue.entries(properties).keySet().stream()
+        List<String> ids = this.models != null ? this.models : EmbedderCatalogue.entries(properties).keySet().stream()
                 .filter(id -> properties.getProperty(featureMapKey(id)) != null).sorted().toList();
         if (ids.isEmpty()) {
             throw new IllegalArgumentException("no model with a feature map output to explain");

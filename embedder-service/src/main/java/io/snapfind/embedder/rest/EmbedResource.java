@@ -116,7 +116,7 @@ public class EmbedResource {
         checkCount(encoded.size());
         List<byte[]> images = new ArrayList<>(encoded.size());
         for (int i = 0; i < encoded.size(); i++) {
-            images.add(base64(encoded.get(i), i));
+            images.add(base64(encoded.get(i), "images[" + i + "]"));
         }
         return embed(images);
     }
@@ -148,9 +148,10 @@ public class EmbedResource {
         }
     }
 
-    private static byte[] base64(String value, int index) {
+    /** A base64 image of the request (a {@code data:image/...;base64,} prefix accepted); {@code field} names it. */
+    static byte[] base64(String value, String field) {
         if (value == null) {
-            throw new ProblemException(422, "No image", "images[" + index + "] is null", "images[" + index + "]", null);
+            throw new ProblemException(422, "No image", field + " is null", field, null);
         }
         String data = value;
         int comma = data.indexOf(',');
@@ -160,8 +161,8 @@ public class EmbedResource {
         try {
             return Base64.getDecoder().decode(WHITESPACE.matcher(data).replaceAll(""));
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(422, "Invalid base64", "images[" + index + "] is not valid base64: "
-                    + e.getMessage(), "images[" + index + "]", null);
+            throw new ProblemException(422, "Invalid base64", field + " is not valid base64: " + e.getMessage(),
+                    field, null);
         }
     }
 

@@ -1,7 +1,5 @@
 package io.snapfind.embedder.rest;
 
-import java.util.Base64;
-
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -51,25 +49,14 @@ public class ExplainResource {
         if (request == null) {
             throw new ProblemException(422, "No images", "send {\"query\": \"<base64>\", \"match\": \"<base64>\"}");
         }
-        byte[] query = base64(request.query(), "query");
-        byte[] match = base64(request.match(), "match");
+        byte[] query = EmbedResource.base64(request.query(), "query");
+        byte[] match = EmbedResource.base64(request.match(), "match");
         try {
             return explainer.explain(query, match);
         } catch (ImageRejected e) {
             throw new ProblemException(e.httpStatus(), "Image rejected (" + e.code() + ")", e.getMessage());
         } catch (EmbeddingFailed e) {
             throw new ProblemException(422, "Image cannot be explained", e.getMessage());
-        }
-    }
-
-    private static byte[] base64(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new ProblemException(422, "No image", "'" + field + "' is missing", field, null);
-        }
-        try {
-            return Base64.getMimeDecoder().decode(value);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(422, "Invalid base64", "'" + field + "' is not valid base64", field, null);
         }
     }
 }
