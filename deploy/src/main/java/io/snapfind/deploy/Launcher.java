@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * or {@code down}; stopping stops every child.
  */
 @Command(name = "snapfind", mixinStandardHelpOptions = true, subcommands = { Launcher.Up.class, Launcher.Down.class,
-        Launcher.Status.class, Launcher.ReindexCommand.class }, description = "Run Snapfind locally on embedded defaults.")
+        Launcher.Status.class, Launcher.ReindexCommand.class, ImportCommands.Import.class, ImportCommands.Demo.class },
+        description = "Run Snapfind locally on embedded defaults.")
 public final class Launcher {
 
     static final String PID_FILE = "launcher.pid";

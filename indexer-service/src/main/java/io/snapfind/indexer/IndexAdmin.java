@@ -69,7 +69,7 @@ public final class IndexAdmin {
                 .orElseThrow();
         long occurredAt = rows.stream().mapToLong(VectorStore.StoredRow::occurredAtMillis).max().orElseThrow();
         return Optional.of(new ProductStatus(productId, true, rows.size(), latest.modelId(), collection,
-                Instant.ofEpochMilli(latest.indexedAtMillis()), Instant.ofEpochMilli(occurredAt)));
+                Instant.ofEpochMilli(latest.indexedAtMillis()), Instant.ofEpochMilli(occurredAt), latest.metadata()));
     }
 
     public List<CollectionInfo> collections() {
@@ -148,9 +148,12 @@ public final class IndexAdmin {
                 index.countRows(name), name.equals(aliasTarget), name.equals(settings.active().name())));
     }
 
-    /** Whether a product is searchable, and since when. */
+    /**
+     * Whether a product is searchable, and since when; {@code metadata} is the indexed version's (an importer reads
+     * its own content digest there to skip what is already indexed).
+     */
     public record ProductStatus(String productId, boolean indexed, int rows, String modelId, String collection,
-            Instant lastIndexedAt, Instant occurredAt) {
+            Instant lastIndexedAt, Instant occurredAt, Map<String, String> metadata) {
     }
 
     public record CollectionInfo(String name, String modelId, int dimension, long rows, boolean aliased,

@@ -69,6 +69,6 @@ public interface VectorStore {
 
     /** A stored crop row without its vector. */
     record StoredRow(String cropId, String productId, String imageId, String modelId, long occurredAtMillis,
-            long indexedAtMillis) {
+            long indexedAtMillis, Map<String, String> metadata) {
     }
 }

@@ -65,7 +65,7 @@ final class FakeVectorStore implements VectorStore {
         available();
         // Filters are not evaluated: every row is returned.
         return rows.get(collection).values().stream().map(row -> new StoredRow(row.cropId(), row.productId(),
-                row.imageId(), row.modelId(), row.occurredAtMillis(), row.indexedAtMillis())).toList();
+                row.imageId(), row.modelId(), row.occurredAtMillis(), row.indexedAtMillis(), row.metadata())).toList();
     }
 
     @Override

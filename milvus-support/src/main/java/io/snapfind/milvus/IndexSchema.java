@@ -1,5 +1,11 @@
 package io.snapfind.milvus;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
 /**
  * The fields of every Snapfind collection, one row per crop, and the limits a row must respect. Everything the
  * gateway needs to answer a search is stored on the row, so a hit needs no second lookup.
@@ -53,5 +59,19 @@ public final class IndexSchema {
     public static final int MAX_QUERY_ROWS = 16_384;
 
     private IndexSchema() {
+    }
+
+    /** The {@link #METADATA} field of a query or search result, as the SDK hands it back (a Gson object or a map). */
+    public static Map<String, String> metadataOf(Object stored) {
+        Map<String, String> metadata = new HashMap<>();
+        if (stored instanceof JsonObject json) {
+            for (Map.Entry<String, JsonElement> entry : json.entrySet()) {
+                metadata.put(entry.getKey(), entry.getValue().isJsonPrimitive() ? entry.getValue().getAsString()
+                        : entry.getValue().toString());
+            }
+        } else if (stored instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> metadata.put(String.valueOf(key), String.valueOf(value)));
+        }
+        return metadata;
     }
 }

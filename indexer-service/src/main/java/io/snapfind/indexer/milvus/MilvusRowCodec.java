@@ -24,7 +24,8 @@ final class MilvusRowCodec {
 
     /** The fields a {@link StoredRow} is read from. */
     static final List<String> STATUS_FIELDS = List.of(IndexSchema.CROP_ID, IndexSchema.PRODUCT_ID,
-            IndexSchema.IMAGE_ID, IndexSchema.MODEL_ID, IndexSchema.OCCURRED_AT, IndexSchema.INDEXED_AT);
+            IndexSchema.IMAGE_ID, IndexSchema.MODEL_ID, IndexSchema.OCCURRED_AT, IndexSchema.INDEXED_AT,
+            IndexSchema.METADATA);
 
     private MilvusRowCodec() {
     }
@@ -67,7 +68,7 @@ final class MilvusRowCodec {
             rows.add(new StoredRow(String.valueOf(entity.get(IndexSchema.CROP_ID)),
                     String.valueOf(entity.get(IndexSchema.PRODUCT_ID)), String.valueOf(entity.get(IndexSchema.IMAGE_ID)),
                     String.valueOf(entity.get(IndexSchema.MODEL_ID)), number(entity.get(IndexSchema.OCCURRED_AT)),
-                    number(entity.get(IndexSchema.INDEXED_AT))));
+                    number(entity.get(IndexSchema.INDEXED_AT)), IndexSchema.metadataOf(entity.get(IndexSchema.METADATA))));
         }
         return rows;
     }

@@ -1,6 +1,7 @@
 package io.snapfind.gateway.indexer;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -18,10 +19,10 @@ public interface IndexerClient {
 
     /** What the index holds for one product (the indexer answers 404 when it holds nothing). */
     record ProductStatus(String productId, boolean indexed, int rows, String modelId, String collection,
-            Instant lastIndexedAt, Instant occurredAt) {
+            Instant lastIndexedAt, Instant occurredAt, Map<String, String> metadata) {
 
         public static ProductStatus notIndexed(String productId) {
-            return new ProductStatus(productId, false, 0, null, null, null, null);
+            return new ProductStatus(productId, false, 0, null, null, null, null, Map.of());
         }
     }
 

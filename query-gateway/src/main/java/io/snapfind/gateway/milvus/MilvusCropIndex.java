@@ -1,15 +1,11 @@
 package io.snapfind.gateway.milvus;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.exception.MilvusClientException;
@@ -200,7 +196,7 @@ public class MilvusCropIndex implements CropIndex {
         return new Hit(text(row, IndexSchema.PRODUCT_ID), String.valueOf(result.getId()),
                 text(row, IndexSchema.CATEGORY), text(row, IndexSchema.TITLE), result.getScore(),
                 text(row, IndexSchema.IMAGE_ID), text(row, IndexSchema.LABEL), box(row.get(IndexSchema.BOX)),
-                metadata(row.get(IndexSchema.METADATA)));
+                IndexSchema.metadataOf(row.get(IndexSchema.METADATA)));
     }
 
     private static String text(Map<String, Object> row, String field) {
@@ -219,18 +215,5 @@ public class MilvusCropIndex implements CropIndex {
         }
         return new Region(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
                 Integer.parseInt(parts[3]));
-    }
-
-    static Map<String, String> metadata(Object stored) {
-        Map<String, String> metadata = new HashMap<>();
-        if (stored instanceof JsonObject json) {
-            for (Map.Entry<String, JsonElement> entry : json.entrySet()) {
-                metadata.put(entry.getKey(), entry.getValue().isJsonPrimitive() ? entry.getValue().getAsString()
-                        : entry.getValue().toString());
-            }
-        } else if (stored instanceof Map<?, ?> map) {
-            map.forEach((key, value) -> metadata.put(String.valueOf(key), String.valueOf(value)));
-        }
-        return metadata;
     }
 }
