@@ -156,7 +156,13 @@ final class ImportCommands {
 
         @Override
         public Integer call() throws Exception {
-            Path assets = ProjectPaths.requireAssets();
+            Path assets = ProjectPaths.assets();
+            if (!Files.isRegularFile(assets.resolve(DEMO_CATALOG))) {
+                // The dataset's images are renamed in the assets and published nowhere at pinned URLs with hashes.
+                Launcher.say("the demo catalog " + DEMO_CATALOG + " is not in the assets directory " + assets
+                        + ": set SNAPFIND_ASSETS to the assets, or import a catalog of your own (./snapfind import)");
+                return 2;
+            }
             List<CatalogFile.Entry> entries = CatalogFile.read(assets.resolve(DEMO_CATALOG));
             if (limit != null && limit < entries.size()) {
                 entries = entries.subList(0, Math.max(0, limit));

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
  * or {@code down}; stopping stops every child.
  */
 @Command(name = "snapfind", mixinStandardHelpOptions = true, subcommands = { Launcher.Up.class, Launcher.Down.class,
-        Launcher.Status.class, Launcher.ReindexCommand.class, ImportCommands.Import.class, ImportCommands.Demo.class },
+        Launcher.Status.class, Launcher.ReindexCommand.class, ImportCommands.Import.class, ImportCommands.Demo.class,
+        Launcher.Models.class },
         description = "Run Snapfind locally on embedded defaults.")
 public final class Launcher {
 
@@ -44,11 +46,15 @@ public final class Launcher {
     }
 
     abstract static class RunDirOption {
-        @Option(names = "--run-dir", description = "Run directory for data, logs and pid files (default: <repo>/.run)")
+        @Option(names = "--run-dir", description = "Run directory for data, logs and pid files (default: "
+                + "$SNAPFIND_RUN_DIR, else <repo>/.run)")
         Path runDir;
 
         Path runDir() {
-            return (runDir != null ? runDir : ProjectPaths.root().resolve(".run")).toAbsolutePath().normalize();
+            Optional<Path> configured = Optional.ofNullable(System.getenv("SNAPFIND_RUN_DIR"))
+                    .filter(dir -> !dir.isBlank()).map(Path::of);
+            return (runDir != null ? runDir : configured.orElse(ProjectPaths.root().resolve(".run"))).toAbsolutePath()
+                    .normalize();
         }
     }
 
@@ -78,7 +84,7 @@ public final class Launcher {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(runDir), "snapfind-down"));
 
             long startedAt = System.nanoTime();
-            system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets(), runDir,
+            system = LocalSystem.start(ProjectPaths.root(), modelsDir(), runDir,
                     new LocalSystem.Ports(kafkaPort, milvusPort, gatewayPort), apiKey(runDir), List.of(), readyTimeout,
                     Launcher::say);
 
@@ -175,6 +181,47 @@ public final class Launcher {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, key + "\n");
             return key;
+        }
+    }
+
+    /**
+     * The models directory of the services: the assets' {@code models/} when the assets directory is there, else the
+     * cache {@link ModelFetcher} fills from the models' public sources (each file checked against its sha256).
+     */
+    static Path modelsDir() throws IOException, InterruptedException {
+        Path assets = ProjectPaths.assets();
+        if (Files.isRegularFile(assets.resolve("MANIFEST.md"))) {
+            return assets.resolve("models");
+        }
+        say("snapfind: no assets directory at " + assets + ": fetching the models into " + ModelFetcher.defaultCache());
+        Path cache = ModelFetcher.defaultCache();
+        new ModelFetcher(cache, Optional.empty(), ModelFetcher.defaultRawBase(), Launcher::say).fetchAll();
+        return cache;
+    }
+
+    @Command(name = "models", description = "Fetch the models the services read into the cache "
+            + "($SNAPFIND_MODELS_CACHE/fetched, else ~/.cache/snapfind/models/fetched): from the assets directory "
+            + "when it is there, else from their public sources ($SNAPFIND_MODELS_MIRROR replaces "
+            + "https://raw.githubusercontent.com/); every file checked against its pinned sha256.")
+    static final class Models implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            Path assets = ProjectPaths.assets();
+            Optional<Path> offline = Optional.of(assets.resolve("models")).filter(dir -> Files.isRegularFile(
+                    assets.resolve("MANIFEST.md")));
+            Path cache = ModelFetcher.defaultCache();
+            try {
+                for (ModelFetcher.Fetched file : new ModelFetcher(cache, offline, ModelFetcher.defaultRawBase(),
+                        Launcher::say).fetchAll()) {
+                    say(String.format("  %-28s %10d B  %s", file.file(), file.bytes(),
+                            file.how().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+                }
+            } catch (IOException e) {
+                say("snapfind: " + e.getMessage());
+                return 1;
+            }
+            say("models in " + cache + ", sha256 verified");
+            return 0;
         }
     }
 

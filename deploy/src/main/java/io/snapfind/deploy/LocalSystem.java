@@ -60,13 +60,15 @@ public final class LocalSystem implements AutoCloseable {
      * Starts everything and waits until every service reports ready, or fails naming the one that did not (and
      * stops what it had started).
      *
+     * @param modelsDir the detector's and embedder's models directory: the assets' {@code models/}, or the cache
+     *            {@link ModelFetcher} fills
      * @param settings extra system properties for every service ({@code key=value}), e.g. tuning for a benchmark
      */
-    public static LocalSystem start(Path root, Path assets, Path runDir, Ports ports, String apiKey, List<String> settings,
+    public static LocalSystem start(Path root, Path modelsDir, Path runDir, Ports ports, String apiKey, List<String> settings,
             Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
         LocalSystem system = new LocalSystem();
         try {
-            system.boot(root, assets, runDir, ports, apiKey, settings, readyTimeout, progress);
+            system.boot(root, modelsDir, runDir, ports, apiKey, settings, readyTimeout, progress);
             return system;
         } catch (IOException | InterruptedException | RuntimeException e) {
             system.close();
@@ -74,13 +76,13 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    private void boot(Path root, Path assets, Path runDir, Ports ports, String apiKey, List<String> settings,
+    private void boot(Path root, Path modelsDir, Path runDir, Ports ports, String apiKey, List<String> settings,
             Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
         this.root = root;
         this.runDir = runDir;
         logs = runDir.resolve("logs");
         Files.createDirectories(logs);
-        String modelsSetting = "snapfind.%s.models-dir=" + assets.resolve("models");
+        String modelsSetting = "snapfind.%s.models-dir=" + modelsDir;
         List<String> embedderSettings = new ArrayList<>(List.of(String.format(modelsSetting, "embedder")));
         activeModel(runDir).ifPresent(model -> embedderSettings.add(EMBEDDER_MODEL + "=" + model));
         // The detector writes the crops' pictures, the gateway serves them; a re-index leaves them in place.

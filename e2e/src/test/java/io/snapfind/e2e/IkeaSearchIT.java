@@ -47,7 +47,7 @@ class IkeaSearchIT {
         Path runDir = Files.createTempDirectory(Path.of("target"), "e2e-");
         // The thresholds below were measured with MobileNetV2 (int8, also the fastest model for the suite), whatever
         // the deployed default is.
-        system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets(), runDir,
+        system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets().resolve("models"), runDir,
                 LocalSystem.Ports.free(), "e2e-key", List.of("snapfind.embedder.model=mobilenetv2",
                         "snapfind.indexer.model-id=mobilenetv2"), Duration.ofMinutes(3), System.out::println);
         gateway = new Gateway(system.gatewayUrl(), "e2e-key");

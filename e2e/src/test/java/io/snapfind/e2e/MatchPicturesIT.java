@@ -135,7 +135,7 @@ class MatchPicturesIT {
     @Test
     void aHitShowsItsPicturesAndExplainsItsScore() throws Exception {
         Path runDir = Files.createTempDirectory(Path.of("target"), "pictures-");
-        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets(), runDir,
+        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets().resolve("models"), runDir,
                 LocalSystem.Ports.free(), "e2e-key", List.of(), Duration.ofMinutes(3), System.out::println)) {
             Gateway gateway = new Gateway(system.gatewayUrl(), "e2e-key");
             importsACatalogFolderAndResumesIt(system, runDir);

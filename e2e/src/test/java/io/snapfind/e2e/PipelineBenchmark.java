@@ -40,7 +40,7 @@ public final class PipelineBenchmark {
         Path assets = ProjectPaths.requireAssets();
         List<LabelledImage> images = LabelledSets.folderPerClass(assets.resolve("datasets/ikea-interior/images"),
                 Set.of("room_scenes"));
-        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets,
+        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets.resolve("models"),
                 Files.createTempDirectory("snapfind-pipeline-"), LocalSystem.Ports.free(), "bench-key", List.of(),
                 Duration.ofMinutes(3), line -> { })) {
             Gateway gateway = new Gateway(system.gatewayUrl(), "bench-key");

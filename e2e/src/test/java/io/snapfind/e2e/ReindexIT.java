@@ -49,7 +49,7 @@ class ReindexIT {
         // embedder's model as a re-index leaves it in the run dir (so that the re-index can change it), the indexer's
         // first collection by setting.
         Files.writeString(runDir.resolve(LocalSystem.ACTIVE_MODEL_FILE), "mobilenetv2\n");
-        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets(), runDir,
+        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets().resolve("models"), runDir,
                 LocalSystem.Ports.free(), "e2e-key", List.of("snapfind.indexer.model-id=mobilenetv2"),
                 Duration.ofMinutes(3), System.out::println)) {
             Gateway gateway = new Gateway(system.gatewayUrl(), "e2e-key");

@@ -65,7 +65,7 @@ public final class RoomsBenchmark {
         for (int i = 0; i < data.products().size(); i++) {
             index.put(data.products().get(i).id(), i);
         }
-        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets(), runDir,
+        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets().resolve("models"), runDir,
                 LocalSystem.Ports.free(), API_KEY, settings, Duration.ofMinutes(5), System.out::println)) {
             Gateway gateway = new Gateway(system.gatewayUrl(), API_KEY);
             long ingestStart = System.nanoTime();

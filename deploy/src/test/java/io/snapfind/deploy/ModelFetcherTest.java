@@ -1,0 +1,115 @@
+package io.snapfind.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.snapfind.harness.ProjectPaths;
+
+/**
+ * The model downloader against a loopback HTTP server that serves the assets' model files under their GitHub raw
+ * paths (repository/commit/path), as a mirror would: files arrive checked, are cached, and a file whose bytes are
+ * not the pinned ones is refused and leaves nothing behind.
+ */
+class ModelFetcherTest {
+
+    @TempDir
+    Path cache;
+
+    private HttpServer server;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+
+    /** Serves assets/models/<last segment of the path>, changed by {@code tamper}; 404 when there is no such file. */
+    private String serve(UnaryOperator<byte[]> tamper) throws IOException {
+        Path models = ProjectPaths.requireAssets().resolve("models");
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            requests.add(path);
+            Path file = models.resolve(path.substring(path.lastIndexOf('/') + 1));
+            if (!Files.isRegularFile(file)) {
+                exchange.sendResponseHeaders(404, -1);
+                exchange.close();
+                return;
+            }
+            byte[] body = tamper.apply(Files.readAllBytes(file));
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void downloadsEveryModelChecksItAndCachesIt() throws Exception {
+        String mirror = serve(bytes -> bytes);
+        List<ModelFetcher.Fetched> first = new ModelFetcher(cache, Optional.empty(), mirror, line -> { }).fetchAll();
+        assertEquals(ModelFetcher.SOURCES.size() + 1, first.size());
+        first.forEach(file -> assertEquals(file.file().equals("coco80.names") ? ModelFetcher.How.DERIVED
+                : ModelFetcher.How.DOWNLOADED, file.how(), file.file()));
+        assertTrue(requests.contains("/Lamri-Meriem/edge-object-detection/6f7f95f70dd52a7805a76a4a1d568af35d34608b/"
+                + "yolov8n_int8.onnx"), requests.toString());
+        Path assets = ProjectPaths.requireAssets().resolve("models");
+        for (ModelFetcher.Fetched file : first) {
+            assertEquals(ModelFetcher.sha256(assets.resolve(file.file())), ModelFetcher.sha256(cache.resolve(file.file())),
+                    file.file() + " is the assets' file");
+        }
+
+        requests.clear();
+        List<ModelFetcher.Fetched> again = new ModelFetcher(cache, Optional.empty(), mirror, line -> { }).fetchAll();
+        again.forEach(file -> assertEquals(ModelFetcher.How.CACHED, file.how(), file.file()));
+        assertEquals(List.of(), requests, "nothing downloaded twice");
+    }
+
+    @Test
+    void aFileWithOtherBytesThanThePinnedOnesIsRefused() throws Exception {
+        String mirror = serve(bytes -> {
+            byte[] changed = bytes.clone();
+            changed[changed.length / 2] ^= 1;
+            return changed;
+        });
+        IOException refused = assertThrows(IOException.class,
+                () -> new ModelFetcher(cache, Optional.empty(), mirror, line -> { }).fetchAll());
+        assertTrue(refused.getMessage().contains("yolov8n_int8.onnx") && refused.getMessage().contains("not the pinned"),
+                refused.getMessage());
+        try (var files = Files.list(cache)) {
+            assertEquals(List.of(), files.toList(), "nothing refused is left in the cache");
+        }
+    }
+
+    @Test
+    void theAssetsDirectoryIsTheOfflineSource() throws Exception {
+        String mirror = serve(bytes -> bytes);
+        List<ModelFetcher.Fetched> fetched = new ModelFetcher(cache,
+                Optional.of(ProjectPaths.requireAssets().resolve("models")), mirror, line -> { }).fetchAll();
+        assertEquals(List.of(), requests);
+        assertFalse(fetched.stream().anyMatch(file -> file.how() == ModelFetcher.How.DOWNLOADED));
+    }
+}
