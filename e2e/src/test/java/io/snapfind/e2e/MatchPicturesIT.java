@@ -21,13 +21,16 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,7 +63,8 @@ class MatchPicturesIT {
 
     /**
      * The search page in Debian's headless Chromium: every hit shows its stored picture, and a click on one opens
-     * the heatmaps. The screenshot is kept in target/screenshots.
+     * the heatmaps; no match and an error are said as such; the photo picker and the hits work by keyboard; nothing is
+     * wider than a phone's screen. The screenshots are kept in target/screenshots.
      */
     private static void showsThePicturesAndTheHeatmapsInTheWebPage(String gatewayUrl, Path room) throws Exception {
         ChromeOptions options = new ChromeOptions();
@@ -96,6 +100,54 @@ class MatchPicturesIT {
                     + "return n;");
             assertTrue(((Number) red).longValue() > 0, "the query's heatmap is drawn");
             Files.write(screenshots.resolve("explain-real-stack.png"),
+                    ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            browser.findElement(By.cssSelector("#explain button")).click();
+
+            // No match: every hit is below the score threshold, and each object says so.
+            WebElement minScore = browser.findElement(By.id("min-score"));
+            minScore.clear();
+            minScore.sendKeys("0.99", Keys.TAB);
+            wait.until(driver -> !driver.findElements(By.cssSelector(".object .empty")).isEmpty()
+                    && driver.findElements(By.cssSelector(".hit")).isEmpty());
+            minScore.clear();
+            minScore.sendKeys("0", Keys.TAB);
+            wait.until(driver -> !driver.findElements(By.cssSelector(".hit")).isEmpty());
+
+            // An error: a filter that does not parse is named in the status line, styled as an error.
+            WebElement filter = browser.findElement(By.id("filter"));
+            filter.sendKeys("category =", Keys.TAB);
+            wait.until(driver -> driver.findElement(By.id("status")).getText().startsWith("Search failed"));
+            assertTrue(browser.findElement(By.id("status")).getText().contains("position"));
+            assertEquals("error", browser.findElement(By.id("status")).getAttribute("class"));
+            filter.clear();
+            filter.sendKeys(Keys.TAB);
+            wait.until(driver -> driver.findElement(By.id("status")).getText().startsWith("Found in"));
+
+            // By keyboard: Tab reaches the photo picker and then the hits; Enter on a hit opens its explanation.
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            // Start from the top of the page, as after loading it (the header takes the focus, not a Tab stop).
+            js.executeScript("const h = document.querySelector('header'); h.tabIndex = -1; h.focus();");
+            Actions keyboard = new Actions(browser);
+            List<String> focused = new ArrayList<>();
+            for (int i = 0; i < 40 && !"hit".equals(js.executeScript("return document.activeElement.className")); i++) {
+                keyboard.sendKeys(Keys.TAB).perform();
+                focused.add(String.valueOf(js.executeScript("return document.activeElement.id || "
+                        + "document.activeElement.className")));
+            }
+            assertTrue(focused.contains("photo"), "the photo picker is reachable by Tab: " + focused);
+            assertEquals("hit", js.executeScript("return document.activeElement.className"), focused.toString());
+            keyboard.sendKeys(Keys.ENTER).perform();
+            wait.until(driver -> (Boolean) js.executeScript("return document.getElementById('explain').open"));
+            keyboard.sendKeys(Keys.ESCAPE).perform();
+            wait.until(driver -> !(Boolean) js.executeScript("return document.getElementById('explain').open"));
+
+            // A phone-sized screen: nothing wider than the screen.
+            browser.manage().window().setSize(new Dimension(390, 844));
+            wait.until(driver -> ((Number) js.executeScript("return window.innerWidth")).intValue() <= 390);
+            Number overflow = (Number) js.executeScript(
+                    "return document.documentElement.scrollWidth - window.innerWidth");
+            assertTrue(overflow.intValue() <= 0, "the page is " + overflow + " px wider than a phone's screen");
+            Files.write(screenshots.resolve("results-phone-real-stack.png"),
                     ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         } finally {
             browser.quit();
