@@ -149,7 +149,7 @@ final class ImportCommands {
     }
 
     @Command(name = "demo", description = "Import the IKEA catalog from the assets (2,294 products, a few minutes) "
-            + "and search one of its room photos.")
+            + "and search one of its room photos; without the assets, 458 IKEA products fetched by pinned URL.")
     static final class Demo extends Target implements Callable<Integer> {
         @Option(names = "--limit", description = "Import only the first N products")
         Integer limit;
@@ -157,18 +157,26 @@ final class ImportCommands {
         @Override
         public Integer call() throws Exception {
             Path assets = ProjectPaths.assets();
-            if (!Files.isRegularFile(assets.resolve(DEMO_CATALOG))) {
-                // The dataset's images are renamed in the assets and published nowhere at pinned URLs with hashes.
-                Launcher.say("the demo catalog " + DEMO_CATALOG + " is not in the assets directory " + assets
-                        + ": set SNAPFIND_ASSETS to the assets, or import a catalog of your own (./snapfind import)");
-                return 2;
+            List<CatalogFile.Entry> entries;
+            Path room;
+            if (Files.isRegularFile(assets.resolve(DEMO_CATALOG))) {
+                entries = CatalogFile.read(assets.resolve(DEMO_CATALOG));
+                room = demoRoom(assets);
+            } else {
+                Launcher.say("no assets directory at " + assets + ": fetching the demo's images of IvonaTau/ikea "
+                        + "(458 products in 6 categories, 11 rooms) instead of the shop-the-look catalog");
+                Path images = DemoImages.fetch(ModelFetcher.defaultCache().resolveSibling("demo"), Optional.empty(),
+                        PinnedFiles.defaultRawBase(), Launcher::say);
+                entries = CatalogFile.read(images).stream()
+                        .filter(e -> e.row() == null || !e.row().category().equals(DemoImages.ROOMS)).toList();
+                try (var rooms = Files.list(images.resolve(DemoImages.ROOMS))) {
+                    room = rooms.sorted().findFirst().orElseThrow();
+                }
             }
-            List<CatalogFile.Entry> entries = CatalogFile.read(assets.resolve(DEMO_CATALOG));
             if (limit != null && limit < entries.size()) {
                 entries = entries.subList(0, Math.max(0, limit));
             }
             int code = importEntries(entries);
-            Path room = demoRoom(assets);
             String url = gatewayUrl();
             Launcher.say("");
             Launcher.say("Search a room photo of the dataset:");

@@ -195,7 +195,7 @@ public final class Launcher {
         }
         say("snapfind: no assets directory at " + assets + ": fetching the models into " + ModelFetcher.defaultCache());
         Path cache = ModelFetcher.defaultCache();
-        new ModelFetcher(cache, Optional.empty(), ModelFetcher.defaultRawBase(), Launcher::say).fetchAll();
+        new ModelFetcher(cache, Optional.empty(), PinnedFiles.defaultRawBase(), Launcher::say).fetchAll();
         return cache;
     }
 
@@ -211,7 +211,7 @@ public final class Launcher {
                     assets.resolve("MANIFEST.md")));
             Path cache = ModelFetcher.defaultCache();
             try {
-                for (ModelFetcher.Fetched file : new ModelFetcher(cache, offline, ModelFetcher.defaultRawBase(),
+                for (PinnedFiles.Fetched file : new ModelFetcher(cache, offline, PinnedFiles.defaultRawBase(),
                         Launcher::say).fetchAll()) {
                     say(String.format("  %-28s %10d B  %s", file.file(), file.bytes(),
                             file.how().name().toLowerCase(Locale.ROOT).replace('_', ' ')));

@@ -1,22 +1,11 @@
 package io.snapfind.deploy;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -26,6 +15,9 @@ import java.util.regex.Pattern;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.snapfind.deploy.PinnedFiles.Fetched;
+import io.snapfind.deploy.PinnedFiles.How;
+import io.snapfind.deploy.PinnedFiles.Source;
 
 /**
  * Puts the model files the services read from their models directory into a cache, each checked against its pinned
@@ -36,17 +28,7 @@ import ai.onnxruntime.OrtSession;
  */
 public final class ModelFetcher {
 
-    /** A file, where it is published and what it must hash to. */
-    public record Source(String file, String url, String sha256) {
-    }
-
-    /** How a file came into the cache. */
-    public enum How { CACHED, COPIED_FROM_ASSETS, DOWNLOADED, DERIVED }
-
-    public record Fetched(String file, How how, long bytes) {
-    }
-
-    private static final String RAW = "https://raw.githubusercontent.com/";
+    private static final String RAW = PinnedFiles.RAW;
 
     public static final List<Source> SOURCES = List.of(
             new Source("yolov8n_int8.onnx", RAW + "Lamri-Meriem/edge-object-detection/"
@@ -66,24 +48,14 @@ public final class ModelFetcher {
     static final Source COCO_NAMES = new Source("coco80.names", "metadata 'names' of yolov8n_int8.onnx",
             "bd17f1ee35d5f3c862a4894605855abbb9dda4b0621fdb0ac4c2c8c7bb7e730a");
     private static final Pattern NAME = Pattern.compile("(\\d+): '([^']*)'");
-    private static final int ATTEMPTS = 3;
 
     private final Path cache;
-    private final Optional<Path> assetsModels;
-    private final String rawBase;
-    private final Consumer<String> progress;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final PinnedFiles files;
 
-    /**
-     * @param rawBase where {@code https://raw.githubusercontent.com/} files are fetched from instead (a mirror; a
-     *            loopback server in the tests); {@link #RAW} itself by default
-     */
+    /** @param rawBase see {@link PinnedFiles} */
     public ModelFetcher(Path cache, Optional<Path> assetsModels, String rawBase, Consumer<String> progress) {
         this.cache = cache;
-        this.assetsModels = assetsModels;
-        this.rawBase = rawBase.endsWith("/") ? rawBase : rawBase + "/";
-        this.progress = progress;
+        this.files = new PinnedFiles(cache, assetsModels, rawBase, progress);
     }
 
     /** The cache of {@code ./snapfind up} without assets: {@code $SNAPFIND_MODELS_CACHE/fetched} or ~/.cache. */
@@ -94,80 +66,16 @@ public final class ModelFetcher {
         return base.resolve("fetched");
     }
 
-    /** {@code $SNAPFIND_MODELS_MIRROR}, else GitHub's raw file host. */
-    public static String defaultRawBase() {
-        String mirror = System.getenv("SNAPFIND_MODELS_MIRROR");
-        return mirror != null && !mirror.isBlank() ? mirror : RAW;
-    }
-
     /** Every file in the cache, verified; fails naming the file, its source and why. */
     public List<Fetched> fetchAll() throws IOException, InterruptedException {
-        Files.createDirectories(cache);
-        List<Fetched> fetched = new ArrayList<>();
-        for (Source source : SOURCES) {
-            fetched.add(fetch(source));
-        }
+        List<Fetched> fetched = new ArrayList<>(files.fetch(SOURCES));
         fetched.add(deriveCocoNames());
         return fetched;
     }
 
-    private Fetched fetch(Source source) throws IOException, InterruptedException {
-        Path target = cache.resolve(source.file());
-        if (Files.isRegularFile(target) && sha256(target).equals(source.sha256())) {
-            return new Fetched(source.file(), How.CACHED, Files.size(target));
-        }
-        Path partial = cache.resolve(source.file() + ".partial");
-        Optional<Path> offline = assetsModels.map(dir -> dir.resolve(source.file())).filter(Files::isRegularFile);
-        How how;
-        if (offline.isPresent()) {
-            Files.copy(offline.get(), partial, StandardCopyOption.REPLACE_EXISTING);
-            how = How.COPIED_FROM_ASSETS;
-        } else {
-            download(source, partial);
-            how = How.DOWNLOADED;
-        }
-        String actual = sha256(partial);
-        if (!actual.equals(source.sha256())) {
-            Files.delete(partial);
-            throw new IOException(source.file() + " from " + (offline.isPresent() ? offline.get() : url(source))
-                    + " has sha256 " + actual + ", not the pinned " + source.sha256() + ": refused");
-        }
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Fetched(source.file(), how, Files.size(target));
-    }
-
-    private String url(Source source) {
-        return source.url().startsWith(RAW) ? rawBase + source.url().substring(RAW.length()) : source.url();
-    }
-
-    private void download(Source source, Path partial) throws IOException, InterruptedException {
-        String url = url(source);
-        IOException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            progress.accept("downloading " + source.file() + " from " + url
-                    + (attempt > 1 ? " (attempt " + attempt + ")" : "") + " ...");
-            try {
-                HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofFile(partial));
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = new IOException(source.file() + ": " + url + " answered HTTP " + response.statusCode());
-                if (response.statusCode() < 500) {
-                    break; // a missing file stays missing
-                }
-            } catch (IOException e) {
-                last = new IOException(source.file() + ": cannot download " + url + ": " + e.getMessage(), e);
-            }
-            Thread.sleep(1000L * attempt);
-        }
-        Files.deleteIfExists(partial);
-        throw last;
-    }
-
     private Fetched deriveCocoNames() throws IOException {
         Path target = cache.resolve(COCO_NAMES.file());
-        if (Files.isRegularFile(target) && sha256(target).equals(COCO_NAMES.sha256())) {
+        if (Files.isRegularFile(target) && PinnedFiles.sha256(target).equals(COCO_NAMES.sha256())) {
             return new Fetched(COCO_NAMES.file(), How.CACHED, Files.size(target));
         }
         String names;
@@ -190,7 +98,7 @@ public final class ModelFetcher {
         }
         Path partial = cache.resolve(COCO_NAMES.file() + ".partial");
         Files.writeString(partial, lines, StandardCharsets.UTF_8);
-        String actual = sha256(partial);
+        String actual = PinnedFiles.sha256(partial);
         if (!actual.equals(COCO_NAMES.sha256())) {
             Files.delete(partial);
             throw new IOException(COCO_NAMES.file() + " derived from yolov8n_int8.onnx has sha256 " + actual
@@ -198,18 +106,5 @@ public final class ModelFetcher {
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new Fetched(COCO_NAMES.file(), How.DERIVED, Files.size(target));
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM ships SHA-256", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterEach;
@@ -25,11 +26,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.snapfind.harness.ProjectPaths;
 
 /**
- * The model downloader against a loopback HTTP server that serves the assets' model files under their GitHub raw
- * paths (repository/commit/path), as a mirror would: files arrive checked, are cached, and a file whose bytes are
- * not the pinned ones is refused and leaves nothing behind.
+ * The downloader of the models and of the demo's images, against a loopback HTTP server that serves the assets'
+ * files under their GitHub raw paths (repository/commit/path), as a mirror would: files arrive checked, are cached,
+ * and a file whose bytes are not the pinned ones is refused and leaves nothing behind.
  */
-class ModelFetcherTest {
+class PinnedFilesTest {
 
     @TempDir
     Path cache;
@@ -40,11 +41,15 @@ class ModelFetcherTest {
     /** Serves assets/models/<last segment of the path>, changed by {@code tamper}; 404 when there is no such file. */
     private String serve(UnaryOperator<byte[]> tamper) throws IOException {
         Path models = ProjectPaths.requireAssets().resolve("models");
+        return serve(path -> models.resolve(path.substring(path.lastIndexOf('/') + 1)), tamper);
+    }
+
+    private String serve(Function<String, Path> files, UnaryOperator<byte[]> tamper) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             requests.add(path);
-            Path file = models.resolve(path.substring(path.lastIndexOf('/') + 1));
+            Path file = files.apply(path);
             if (!Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);
                 exchange.close();
@@ -70,21 +75,21 @@ class ModelFetcherTest {
     @Test
     void downloadsEveryModelChecksItAndCachesIt() throws Exception {
         String mirror = serve(bytes -> bytes);
-        List<ModelFetcher.Fetched> first = new ModelFetcher(cache, Optional.empty(), mirror, line -> { }).fetchAll();
+        List<PinnedFiles.Fetched> first = new ModelFetcher(cache, Optional.empty(), mirror, line -> { }).fetchAll();
         assertEquals(ModelFetcher.SOURCES.size() + 1, first.size());
-        first.forEach(file -> assertEquals(file.file().equals("coco80.names") ? ModelFetcher.How.DERIVED
-                : ModelFetcher.How.DOWNLOADED, file.how(), file.file()));
+        first.forEach(file -> assertEquals(file.file().equals("coco80.names") ? PinnedFiles.How.DERIVED
+                : PinnedFiles.How.DOWNLOADED, file.how(), file.file()));
         assertTrue(requests.contains("/Lamri-Meriem/edge-object-detection/6f7f95f70dd52a7805a76a4a1d568af35d34608b/"
                 + "yolov8n_int8.onnx"), requests.toString());
         Path assets = ProjectPaths.requireAssets().resolve("models");
-        for (ModelFetcher.Fetched file : first) {
-            assertEquals(ModelFetcher.sha256(assets.resolve(file.file())), ModelFetcher.sha256(cache.resolve(file.file())),
+        for (PinnedFiles.Fetched file : first) {
+            assertEquals(PinnedFiles.sha256(assets.resolve(file.file())), PinnedFiles.sha256(cache.resolve(file.file())),
                     file.file() + " is the assets' file");
         }
 
         requests.clear();
-        List<ModelFetcher.Fetched> again = new ModelFetcher(cache, Optional.empty(), mirror, line -> { }).fetchAll();
-        again.forEach(file -> assertEquals(ModelFetcher.How.CACHED, file.how(), file.file()));
+        List<PinnedFiles.Fetched> again = new ModelFetcher(cache, Optional.empty(), mirror, line -> { }).fetchAll();
+        again.forEach(file -> assertEquals(PinnedFiles.How.CACHED, file.how(), file.file()));
         assertEquals(List.of(), requests, "nothing downloaded twice");
     }
 
@@ -107,9 +112,27 @@ class ModelFetcherTest {
     @Test
     void theAssetsDirectoryIsTheOfflineSource() throws Exception {
         String mirror = serve(bytes -> bytes);
-        List<ModelFetcher.Fetched> fetched = new ModelFetcher(cache,
+        List<PinnedFiles.Fetched> fetched = new ModelFetcher(cache,
                 Optional.of(ProjectPaths.requireAssets().resolve("models")), mirror, line -> { }).fetchAll();
         assertEquals(List.of(), requests);
-        assertFalse(fetched.stream().anyMatch(file -> file.how() == ModelFetcher.How.DOWNLOADED));
+        assertFalse(fetched.stream().anyMatch(file -> file.how() == PinnedFiles.How.DOWNLOADED));
+    }
+
+    /** The demo's images by their source paths (a folder name with a space included), all 469 checked. */
+    @Test
+    void fetchesTheDemoImagesByTheirSourcePaths() throws Exception {
+        Path images = ProjectPaths.requireAssets().resolve("datasets/ikea-interior/images");
+        String prefix = "/IvonaTau/ikea/" + DemoImages.COMMIT + "/images/";
+        String mirror = serve(path -> path.startsWith(prefix) ? images.resolve(path.substring(prefix.length()))
+                : Path.of("/nonexistent"), bytes -> bytes);
+        List<String> progress = new CopyOnWriteArrayList<>();
+        Path demo = DemoImages.fetch(cache.resolve("demo"), Optional.empty(), mirror, progress::add);
+        assertEquals(469, requests.size());
+        assertTrue(requests.contains(prefix + "dining table/" + Files.list(images.resolve("dining table")).sorted()
+                .findFirst().orElseThrow().getFileName()), "the server saw the decoded path: " + requests.get(200));
+        assertEquals(10, progress.size(), progress.toString());
+        try (var rooms = Files.list(demo.resolve(DemoImages.ROOMS))) {
+            assertEquals(11, rooms.count());
+        }
     }
 }
