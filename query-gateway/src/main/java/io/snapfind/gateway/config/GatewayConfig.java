@@ -1,6 +1,7 @@
 package io.snapfind.gateway.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -30,6 +31,14 @@ public interface GatewayConfig {
      * none serves no pictures.
      */
     Optional<Path> picturesDir();
+
+    /**
+     * How long an ingest call waits for the broker's acknowledgement before it answers 503: a Kafka outage costs a
+     * catalog client this long, not the producer's two minutes. The producer's own limits (max.block.ms,
+     * delivery.timeout.ms of the catalog-products channel) are set to the same, so it gives up with the request.
+     */
+    @WithDefault("5s")
+    Duration publishTimeout();
 
     /** Fetching a query photo by {@code imageUrl}. */
     Fetch fetch();

@@ -81,6 +81,11 @@ class MilvusCropIndexIT {
         }
 
         @Override
+        public java.time.Duration publishTimeout() {
+            return java.time.Duration.ofSeconds(5);
+        }
+
+        @Override
         public Fetch fetch() {
             return () -> false;
         }
