@@ -1,6 +1,6 @@
 package io.snapfind.gateway.rest;
 
-import java.net.ConnectException;
+import java.io.IOException;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 import org.jboss.resteasy.reactive.ClientWebApplicationException;
@@ -56,8 +56,12 @@ public class GatewayProblemMappers {
                 null);
     }
 
-    /** The REST client's connection failures arrive wrapped or, from Vert.x directly, as they are. */
-    @ServerExceptionMapper({ ProcessingException.class, ConnectException.class, HttpClosedException.class })
+    /**
+     * The REST client's connection failures arrive wrapped or, from Vert.x directly, as they are: refused, closed, or
+     * reset by a service that is stopping (the embedder during a re-index switch). The resources turn the caller's
+     * own unreadable uploads into 400s before anything is sent, so an IOException here is a service's.
+     */
+    @ServerExceptionMapper({ ProcessingException.class, IOException.class, HttpClosedException.class })
     public Response serviceUnreachable(Exception e) {
         return respond(503, "Search unavailable", "a search service cannot be reached, retry shortly: "
                 + e.getMessage(), null);

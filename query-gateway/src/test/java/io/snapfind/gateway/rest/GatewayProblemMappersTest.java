@@ -21,6 +21,8 @@ class GatewayProblemMappersTest {
         assertProblem(503, mappers.serviceDown(new TimeoutException("3 s")));
         assertProblem(503, mappers.serviceUnreachable(new ProcessingException("Connection refused")));
         assertProblem(503, mappers.serviceUnreachable(new java.net.ConnectException("Connection refused")));
+        // A service that stops while a request is in flight resets the connection: a plain IOException, no runtime one.
+        assertProblem(503, mappers.serviceUnreachable(new java.io.IOException("Connection reset")));
         assertProblem(503, mappers.serviceFailed(new ClientWebApplicationException(503)));
     }
 
