@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,13 +73,13 @@ public final class ModelFetcher {
     }
 
     private Fetched deriveCocoNames() throws IOException {
-        Path target = cache.resolve(COCO_NAMES.file());
-        if (Files.isRegularFile(target) && PinnedFiles.sha256(target).equals(COCO_NAMES.sha256())) {
-            return new Fetched(COCO_NAMES.file(), How.CACHED, Files.size(target));
+        Optional<Fetched> cached = files.cached(COCO_NAMES);
+        if (cached.isPresent()) {
+            return cached.get();
         }
         String names;
-        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(cache.resolve("yolov8n_int8.onnx").toString(),
-                        new OrtSession.SessionOptions())) {
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(
+                cache.resolve("yolov8n_int8.onnx").toString(), new OrtSession.SessionOptions())) {
             names = session.getMetadata().getCustomMetadata().get("names");
         } catch (OrtException e) {
             throw new IOException("cannot read the metadata of yolov8n_int8.onnx: " + e.getMessage(), e);
@@ -96,15 +95,8 @@ public final class ModelFetcher {
             }
             lines.append(matcher.group(2)).append('\n');
         }
-        Path partial = cache.resolve(COCO_NAMES.file() + ".partial");
+        Path partial = files.partial(COCO_NAMES);
         Files.writeString(partial, lines, StandardCharsets.UTF_8);
-        String actual = PinnedFiles.sha256(partial);
-        if (!actual.equals(COCO_NAMES.sha256())) {
-            Files.delete(partial);
-            throw new IOException(COCO_NAMES.file() + " derived from yolov8n_int8.onnx has sha256 " + actual
-                    + ", not the pinned " + COCO_NAMES.sha256());
-        }
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Fetched(COCO_NAMES.file(), How.DERIVED, Files.size(target));
+        return files.install(partial, COCO_NAMES, How.DERIVED, COCO_NAMES.url());
     }
 }

@@ -74,27 +74,43 @@ public final class PinnedFiles {
     }
 
     public Fetched fetch(Source source) throws IOException, InterruptedException {
-        Path target = dir.resolve(source.file());
-        Files.createDirectories(target.getParent());
-        if (Files.isRegularFile(target) && sha256(target).equals(source.sha256())) {
-            return new Fetched(source.file(), How.CACHED, Files.size(target));
+        Optional<Fetched> cached = cached(source);
+        if (cached.isPresent()) {
+            return cached.get();
         }
-        Path partial = dir.resolve(source.file() + ".partial");
+        Path partial = partial(source);
         Optional<Path> offline = offlineDir.map(d -> d.resolve(source.file())).filter(Files::isRegularFile);
-        How how;
         if (offline.isPresent()) {
             Files.copy(offline.get(), partial, StandardCopyOption.REPLACE_EXISTING);
-            how = How.COPIED_FROM_ASSETS;
-        } else {
-            download(source, partial);
-            how = How.DOWNLOADED;
+            return install(partial, source, How.COPIED_FROM_ASSETS, offline.get().toString());
         }
+        download(source, partial);
+        return install(partial, source, How.DOWNLOADED, url(source));
+    }
+
+    /** The file, when the directory already holds it with the pinned hash. */
+    Optional<Fetched> cached(Source source) throws IOException {
+        Path target = dir.resolve(source.file());
+        return Files.isRegularFile(target) && sha256(target).equals(source.sha256())
+                ? Optional.of(new Fetched(source.file(), How.CACHED, Files.size(target))) : Optional.empty();
+    }
+
+    /** Where a file is written before {@link #install} checks it. */
+    Path partial(Source source) throws IOException {
+        Path partial = dir.resolve(source.file() + ".partial");
+        Files.createDirectories(partial.getParent());
+        return partial;
+    }
+
+    /** Moves a copied, downloaded or derived file into place when it hashes as pinned; deletes it otherwise. */
+    Fetched install(Path partial, Source source, How how, String from) throws IOException {
         String actual = sha256(partial);
         if (!actual.equals(source.sha256())) {
             Files.delete(partial);
-            throw new IOException(source.file() + " from " + (offline.isPresent() ? offline.get() : url(source))
-                    + " has sha256 " + actual + ", not the pinned " + source.sha256() + ": refused");
+            throw new IOException(source.file() + " from " + from + " has sha256 " + actual + ", not the pinned "
+                    + source.sha256() + ": refused");
         }
+        Path target = dir.resolve(source.file());
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new Fetched(source.file(), how, Files.size(target));
     }

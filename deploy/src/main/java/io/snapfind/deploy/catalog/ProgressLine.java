@@ -4,8 +4,8 @@ import java.io.PrintStream;
 
 /**
  * The import's progress as two bars on one line, published and indexed: redrawn in place on a terminal, a line every
- * ten seconds otherwise (a log file). Two bars that advance independently on one line are what the progress-bar
- * libraries on Maven Central do not offer, and this is a dozen lines.
+ * ten seconds otherwise (a log file). Not the quality tool's me.tongfei progressbar: it redraws each bar on the
+ * current line from a thread of its own, so two bars at once overwrite each other.
  */
 public final class ProgressLine {
 
