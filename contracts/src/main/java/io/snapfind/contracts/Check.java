@@ -32,6 +32,13 @@ final class Check {
         return value;
     }
 
+    /** An explicit product version is optional; when set it must not be negative. */
+    static void version(Long version) {
+        if (version != null && version < 0) {
+            throw invalid("version", "must not be negative, got " + version);
+        }
+    }
+
     static String nonBlank(String value, String field) {
         if (present(value, field).isBlank()) {
             throw invalid(field, "must not be blank");

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The crops of one product image on {@link Topics#IMAGES_CROPS}, keyed by productId. productImageIds lists every
  * image of this product version so the indexer can drop rows of images that disappeared. A DELETE marker carries
- * only productId and occurredAt.
+ * only productId, occurredAt and version.
  */
 public record CropsEvent(
         int schemaVersion,
@@ -19,7 +19,8 @@ public record CropsEvent(
         String imageId,
         List<String> productImageIds,
         List<Crop> crops,
-        Instant occurredAt) {
+        Instant occurredAt,
+        Long version) {
 
     public enum Type { CROPS, DELETE }
 
@@ -29,6 +30,7 @@ public record CropsEvent(
         Check.nonBlank(productId, "productId");
         Check.present(occurredAt, "occurredAt");
         metadata = Check.metadata(metadata);
+        Check.version(version);
         crops = Check.elements(crops, "crops");
         if (type == Type.CROPS) {
             Check.nonBlank(category, "category");
@@ -45,11 +47,17 @@ public record CropsEvent(
     public static CropsEvent crops(String productId, String category, String title, Map<String, String> metadata,
             String imageId, List<String> productImageIds, List<Crop> crops, Instant occurredAt) {
         return new CropsEvent(Contracts.SCHEMA_VERSION, Type.CROPS, productId, category, title, metadata, imageId,
-                productImageIds, crops, occurredAt);
+                productImageIds, crops, occurredAt, null);
     }
 
     public static CropsEvent delete(String productId, Instant occurredAt) {
         return new CropsEvent(Contracts.SCHEMA_VERSION, Type.DELETE, productId, null, null, null, null, null, null,
-                occurredAt);
+                occurredAt, null);
+    }
+
+    /** The same event with the source ProductEvent's explicit version, carried unchanged like occurredAt. */
+    public CropsEvent withVersion(Long version) {
+        return new CropsEvent(schemaVersion, type, productId, category, title, metadata, imageId, productImageIds, crops,
+                occurredAt, version);
     }
 }

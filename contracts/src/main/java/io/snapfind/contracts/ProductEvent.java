@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A catalog change on {@link Topics#CATALOG_PRODUCTS}, keyed by productId. An UPSERT carries the whole product
- * version; a DELETE carries only productId and occurredAt.
+ * version; a DELETE carries only productId, occurredAt and the optional version. Versions order a product's
+ * events: the indexer never applies an older one over a newer one (docs/events.md, "Ordering and delivery").
  */
 public record ProductEvent(
         int schemaVersion,
@@ -16,7 +17,9 @@ public record ProductEvent(
         String title,
         Map<String, String> metadata,
         List<ProductImage> images,
-        Instant occurredAt) {
+        Instant occurredAt,
+        // Optional: a catalog that numbers its product versions sets it, and it then orders them instead of occurredAt.
+        Long version) {
 
     public enum Type { UPSERT, DELETE }
 
@@ -26,6 +29,7 @@ public record ProductEvent(
         Check.nonBlank(productId, "productId");
         Check.present(occurredAt, "occurredAt");
         metadata = Check.metadata(metadata);
+        Check.version(version);
         if (type == Type.UPSERT) {
             Check.nonBlank(category, "category");
             Check.present(title, "title");
@@ -39,10 +43,16 @@ public record ProductEvent(
     public static ProductEvent upsert(String productId, String category, String title,
             Map<String, String> metadata, List<ProductImage> images, Instant occurredAt) {
         return new ProductEvent(Contracts.SCHEMA_VERSION, Type.UPSERT, productId, category, title, metadata, images,
-                occurredAt);
+                occurredAt, null);
     }
 
     public static ProductEvent delete(String productId, Instant occurredAt) {
-        return new ProductEvent(Contracts.SCHEMA_VERSION, Type.DELETE, productId, null, null, null, null, occurredAt);
+        return new ProductEvent(Contracts.SCHEMA_VERSION, Type.DELETE, productId, null, null, null, null, occurredAt,
+                null);
+    }
+
+    /** The same event with the catalog's explicit version (null: ordered by occurredAt). */
+    public ProductEvent withVersion(Long version) {
+        return new ProductEvent(schemaVersion, type, productId, category, title, metadata, images, occurredAt, version);
     }
 }

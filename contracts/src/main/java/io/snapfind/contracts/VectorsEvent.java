@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The crop embeddings of one product image on {@link Topics#IMAGES_VECTORS}, keyed by productId. Every vector has
- * {@code dimension} elements from model {@code modelId}. A DELETE marker carries only productId and occurredAt.
+ * {@code dimension} elements from model {@code modelId}. A DELETE marker carries only productId, occurredAt and
+ * version.
  */
 public record VectorsEvent(
         int schemaVersion,
@@ -25,7 +26,8 @@ public record VectorsEvent(
         // Absent from DELETE markers: read as 0 rather than failing as a missing int; VECTORS events check it below.
         @JsonSetter(nulls = Nulls.AS_EMPTY) int dimension,
         List<CropVector> vectors,
-        Instant occurredAt) {
+        Instant occurredAt,
+        Long version) {
 
     public enum Type { VECTORS, DELETE }
 
@@ -35,6 +37,7 @@ public record VectorsEvent(
         Check.nonBlank(productId, "productId");
         Check.present(occurredAt, "occurredAt");
         metadata = Check.metadata(metadata);
+        Check.version(version);
         vectors = Check.elements(vectors, "vectors");
         if (type == Type.VECTORS) {
             Check.nonBlank(category, "category");
@@ -62,11 +65,17 @@ public record VectorsEvent(
             String imageId, List<String> productImageIds, String modelId, int dimension, List<CropVector> vectors,
             Instant occurredAt) {
         return new VectorsEvent(Contracts.SCHEMA_VERSION, Type.VECTORS, productId, category, title, metadata, imageId,
-                productImageIds, modelId, dimension, vectors, occurredAt);
+                productImageIds, modelId, dimension, vectors, occurredAt, null);
     }
 
     public static VectorsEvent delete(String productId, Instant occurredAt) {
         return new VectorsEvent(Contracts.SCHEMA_VERSION, Type.DELETE, productId, null, null, null, null, null, null,
-                0, null, occurredAt);
+                0, null, occurredAt, null);
+    }
+
+    /** The same event with the source ProductEvent's explicit version, carried unchanged like occurredAt. */
+    public VectorsEvent withVersion(Long version) {
+        return new VectorsEvent(schemaVersion, type, productId, category, title, metadata, imageId, productImageIds,
+                modelId, dimension, vectors, occurredAt, version);
     }
 }

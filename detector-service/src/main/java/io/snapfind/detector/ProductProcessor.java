@@ -43,7 +43,7 @@ public final class ProductProcessor {
     public Outcome process(ProductEvent event) {
         if (event.type() == ProductEvent.Type.DELETE) {
             String problem = storePictures(store -> store.delete(event.productId()));
-            return new Outcome(List.of(CropsEvent.delete(event.productId(), event.occurredAt())), List.of(), problem);
+            return new Outcome(List.of(CropsEvent.delete(event.productId(), event.occurredAt()).withVersion(event.version())), List.of(), problem);
         }
         List<String> imageIds = event.images().stream().map(ProductImage::imageId).toList();
         List<CropsEvent> events = new ArrayList<>();
@@ -53,7 +53,7 @@ public final class ProductProcessor {
             try {
                 List<Crop> crops = crops(event.productId(), image);
                 events.add(CropsEvent.crops(event.productId(), event.category(), event.title(), event.metadata(),
-                        image.imageId(), imageIds, crops, event.occurredAt()));
+                        image.imageId(), imageIds, crops, event.occurredAt()).withVersion(event.version()));
                 fresh.put(image.imageId(), crops.stream().map(crop -> new Picture(crop.cropId(), crop.jpeg())).toList());
             } catch (IntakeFailure e) {
                 failures.add(new ImageFailure(image.imageId(), e.stage(), e.reason(), e.detail()));

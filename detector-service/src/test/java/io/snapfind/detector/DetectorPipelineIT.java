@@ -121,7 +121,7 @@ class DetectorPipelineIT {
                 ProductImage.ofBytes("front", DetectorTestImages.dog()),
                 ProductImage.ofUrl("room", imagesBase + "/room.jpg"),
                 ProductImage.ofUrl("private", "http://10.0.0.1/internal.jpg"),
-                ProductImage.ofUrl("metadata", "http://169.254.169.254/latest/meta-data/")), at);
+                ProductImage.ofUrl("metadata", "http://169.254.169.254/latest/meta-data/")), at).withVersion(11L);
         ProductEvent badUpsert = ProductEvent.upsert(bad, "misc", "Broken images", Map.of(), List.of(
                 ProductImage.ofBytes("truncated", DetectorTestImages.truncatedJpeg()),
                 ProductImage.ofBytes("text", DetectorTestImages.text()),
@@ -137,7 +137,7 @@ class DetectorPipelineIT {
         try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, good, goodBytes));
             producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, good,
-                    CODEC.encode(ProductEvent.delete(good, at.plusSeconds(60)))));
+                    CODEC.encode(ProductEvent.delete(good, at.plusSeconds(60)).withVersion(12L))));
             producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, bad, badBytes));
             producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, junk, "{not json".getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, after, CODEC.encode(afterUpsert)));
@@ -159,6 +159,8 @@ class DetectorPipelineIT {
                 "failed images stay listed, so the indexer keeps their previous rows");
         assertEquals(Map.of("brand", "Snap"), front.metadata());
         assertEquals(at, front.occurredAt());
+        assertEquals(11L, front.version(), "the catalog's version travels with occurredAt");
+        assertEquals(12L, goodEvents.get(2).version());
         assertEquals(new Box(0, 0, 768, 576), front.crops().get(0).box());
         assertEquals(Crop.WHOLE_IMAGE, front.crops().get(0).label());
         assertTrue(labels(front).containsAll(Set.of("dog", "bicycle")), "dog photo crops: " + labels(front));

@@ -82,7 +82,7 @@ public final class CropEmbedding {
         // Downstream is keyed by productId like the input; a producer that forgot the key still gets it right.
         String key = record.key() != null ? record.key() : event.productId();
         if (event.type() == CropsEvent.Type.DELETE) {
-            VectorsEvent delete = VectorsEvent.delete(event.productId(), event.occurredAt());
+            VectorsEvent delete = VectorsEvent.delete(event.productId(), event.occurredAt()).withVersion(event.version());
             return CompletableFuture.completedFuture(Outcome.of(key, delete, codec.encode(delete)));
         }
         List<Crop> crops = event.crops();
@@ -121,7 +121,7 @@ public final class CropEmbedding {
             try {
                 vectorsEvent = VectorsEvent.vectors(event.productId(), event.category(), event.title(),
                         event.metadata(), event.imageId(), event.productImageIds(), embedder.modelId(),
-                        embedder.dimension(), vectors, event.occurredAt());
+                        embedder.dimension(), vectors, event.occurredAt()).withVersion(event.version());
                 vectorsValue = codec.encode(vectorsEvent);
             } catch (ContractViolation e) {
                 // Thousands of crops could exceed the event size limit: nothing is published, the record is kept.

@@ -66,7 +66,7 @@ class CropEmbeddingTest {
 
     @Test
     void cropsBecomeOneVectorsEventWithTheSameKeyAndEverythingCarriedOver() {
-        byte[] value = codec.encode(cropsEvent("p-1", GOOD, GOOD));
+        byte[] value = codec.encode(cropsEvent("p-1", GOOD, GOOD).withVersion(3L));
         CropEmbedding.Outcome outcome = process("p-1", value);
         assertEquals("p-1", outcome.key());
         assertNull(outcome.deadLetter());
@@ -80,6 +80,7 @@ class CropEmbeddingTest {
         assertEquals("stand-in", vectors.modelId());
         assertEquals(2, vectors.dimension());
         assertEquals(OCCURRED, vectors.occurredAt());
+        assertEquals(3L, vectors.version(), "the catalog's version travels with occurredAt");
         assertEquals(List.of(cropId(0), cropId(1)), vectors.vectors().stream().map(v -> v.cropId()).toList());
         assertEquals(new Box(0, 0, 100, 100), vectors.vectors().get(0).box());
         assertArrayEquals(new float[] { 0.6f, 0.8f }, vectors.vectors().get(1).vector());
@@ -90,8 +91,9 @@ class CropEmbeddingTest {
 
     @Test
     void aDeleteMarkerPassesThrough() {
-        CropEmbedding.Outcome outcome = process("p-2", codec.encode(CropsEvent.delete("p-2", OCCURRED)));
+        CropEmbedding.Outcome outcome = process("p-2", codec.encode(CropsEvent.delete("p-2", OCCURRED).withVersion(4L)));
         assertEquals(VectorsEvent.Type.DELETE, outcome.vectors().type());
+        assertEquals(4L, outcome.vectors().version());
         assertEquals("p-2", outcome.vectors().productId());
         assertEquals(OCCURRED, outcome.vectors().occurredAt());
         assertNull(outcome.deadLetter());

@@ -56,11 +56,11 @@ public final class IndexAdmin {
             requireManaged(collection);
         }
         // By key only (manifest, then rows): cheap enough to poll, and Strong, so "indexed" means readers see it.
-        Map<String, Set<String>> images = index.manifests(collection, List.of(productId)).get(productId);
-        if (images == null) {
+        Manifest manifest = index.manifests(collection, List.of(productId)).get(productId);
+        if (manifest == null) {
             return Optional.empty();
         }
-        List<String> cropIds = images.values().stream().flatMap(Set::stream).toList();
+        List<String> cropIds = manifest.images().values().stream().flatMap(Set::stream).toList();
         List<VectorStore.StoredRow> rows = index.rows(collection, cropIds);
         if (rows.isEmpty()) {
             return Optional.empty();

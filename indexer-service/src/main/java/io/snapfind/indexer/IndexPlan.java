@@ -10,9 +10,10 @@ import java.util.Set;
 
 /**
  * The Milvus writes that bring the index to the state it would have after applying a batch of changes one by one,
- * in three phases: (1) delete every row of the products deleted in the batch, in every collection; (2) upsert the
+ * in three phases: (1) delete every row of the products deleted in the batch, in every collection, and leave their
+ * tombstones (the version of the last deletion); (2) upsert the
  * final crop rows; (3) compare each product's images with its manifest (the crop ids per image it had), delete the
- * crops that are gone and write the new manifest. Running the phases in this order on any prior state gives the same
+ * crops that are gone and write the new manifest with the version of the product's last change. Running the phases in this order on any prior state gives the same
  * result as the one-by-one application, because within a batch:
  * <ul>
  * <li>a deletion discards everything before it, so only the changes after a product's last deletion matter, applied
@@ -25,14 +26,16 @@ import java.util.Set;
  * Re-running a plan is harmless (upsert by cropId, deletes by key or filter, the manifest written last), which is
  * what makes redelivery safe.
  */
-public record IndexPlan(Set<String> deletedProducts, Map<String, List<IndexRow>> upserts,
+public record IndexPlan(Map<String, ProductVersion> deletedProducts, Map<String, List<IndexRow>> upserts,
         Map<String, List<ProductImages>> productImages) {
 
     /**
      * The images one product has in one collection after the batch: {@code keptImages} may keep their rows (any
-     * image every change listed, plus those the batch set), {@code cropsOfSetImages} are the new crop sets.
+     * image every change listed, plus those the batch set), {@code cropsOfSetImages} are the new crop sets, and
+     * {@code version} is that of the product's last change in the collection.
      */
-    public record ProductImages(String productId, Set<String> keptImages, Map<String, Set<String>> cropsOfSetImages) {
+    public record ProductImages(String productId, Set<String> keptImages, Map<String, Set<String>> cropsOfSetImages,
+            ProductVersion version) {
 
         /** The product's crop ids per image after the batch, given those it had before. */
         public Map<String, Set<String>> after(Map<String, Set<String>> before) {
@@ -55,18 +58,18 @@ public record IndexPlan(Set<String> deletedProducts, Map<String, List<IndexRow>>
         }
     }
 
-    /** Plans the changes, which must be in their order of occurrence for each product. */
+    /** Plans the changes, which must be in their order of occurrence for each product and none of them stale. */
     public static IndexPlan of(List<ProductChange> changes) {
         Map<String, ProductFold> products = new LinkedHashMap<>();
         for (ProductChange change : changes) {
             products.computeIfAbsent(change.productId(), ProductFold::new).apply(change);
         }
-        Set<String> deleted = new LinkedHashSet<>();
+        Map<String, ProductVersion> deleted = new LinkedHashMap<>();
         Map<String, Map<String, IndexRow>> upserts = new LinkedHashMap<>();
         Map<String, List<ProductImages>> images = new LinkedHashMap<>();
         for (ProductFold product : products.values()) {
-            if (product.deleted) {
-                deleted.add(product.productId);
+            if (product.deletedAt != null) {
+                deleted.put(product.productId, product.deletedAt);
             }
             product.collections.forEach((collection, fold) -> {
                 Map<String, IndexRow> rows = upserts.computeIfAbsent(collection, c -> new LinkedHashMap<>());
@@ -86,7 +89,7 @@ public record IndexPlan(Set<String> deletedProducts, Map<String, List<IndexRow>>
     /** The net effect of one product's changes in the batch. */
     private static final class ProductFold {
         final String productId;
-        boolean deleted;
+        ProductVersion deletedAt;
         final Map<String, CollectionFold> collections = new LinkedHashMap<>();
 
         ProductFold(String productId) {
@@ -97,7 +100,7 @@ public record IndexPlan(Set<String> deletedProducts, Map<String, List<IndexRow>>
             if (change instanceof ProductChange.ImageVectors vectors) {
                 collections.computeIfAbsent(vectors.collection(), c -> new CollectionFold()).apply(vectors);
             } else {
-                deleted = true;
+                deletedAt = change.version();
                 collections.clear();
             }
         }
@@ -109,8 +112,10 @@ public record IndexPlan(Set<String> deletedProducts, Map<String, List<IndexRow>>
         final Map<String, ProductChange.ImageVectors> images = new LinkedHashMap<>();
         /** Images the batch did not set that keep their rows: those listed by every change so far. */
         Set<String> listedByAll;
+        ProductVersion version;
 
         void apply(ProductChange.ImageVectors vectors) {
+            version = vectors.version();
             Set<String> listed = new HashSet<>(vectors.productImageIds());
             images.keySet().retainAll(listed);
             if (listedByAll == null) {
@@ -127,7 +132,7 @@ public record IndexPlan(Set<String> deletedProducts, Map<String, List<IndexRow>>
             Map<String, Set<String>> crops = new LinkedHashMap<>();
             images.forEach((imageId, vectors) -> crops.put(imageId,
                     vectors.rows().stream().map(IndexRow::cropId).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new))));
-            return new ProductImages(productId, kept, crops);
+            return new ProductImages(productId, kept, crops, version);
         }
     }
 }

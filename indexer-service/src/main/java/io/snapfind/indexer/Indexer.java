@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,9 +24,14 @@ import io.snapfind.milvus.IndexSchema;
 
 /**
  * Turns a batch of {@code images.vectors} records into Milvus writes: decode, route each model to its collection,
- * validate the rows, then apply the batch as one {@link IndexPlan}. Records that can never be indexed come back as
- * dead letters; when Milvus is unavailable the whole batch fails with {@link IndexUnavailableException} and can be
- * retried as it is, because every write is idempotent.
+ * validate the rows, skip what is older than the version the index holds, then apply the rest as one
+ * {@link IndexPlan}. Records that can never be indexed come back as dead letters; when Milvus is unavailable the
+ * whole batch fails with {@link IndexUnavailableException} and can be retried as it is, because every write is
+ * idempotent.
+ *
+ * <p>Versions ({@link ProductVersion}) are kept in each collection's manifest, deletions as tombstones, so the order
+ * holds across batches, restarts, replays of dead letters and the re-index replay: an event older than the product's
+ * stored version, or than its last deletion, is skipped (counted, logged, committed), never applied.
  */
 public final class Indexer {
 
@@ -75,6 +81,8 @@ public final class Indexer {
                 deadLetters.add(rejected.deadLetter(record, clock.instant()));
             }
         }
+        List<Accepted> stale = new ArrayList<>();
+        accepted = withoutStale(accepted, stale);
         Totals totals;
         List<Instant> indexed = new ArrayList<>();
         try {
@@ -97,7 +105,56 @@ public final class Indexer {
                 }
             }
         }
-        return new BatchOutcome(batch.size(), indexed, deadLetters, totals.upserted, totals.deleted, clock.instant());
+        return new BatchOutcome(batch.size(), indexed, deadLetters, totals.upserted, totals.deleted, stale.size(),
+                clock.instant());
+    }
+
+    /**
+     * The changes that are not older than what the index holds for their product: its manifest's version in the
+     * change's collection (every collection for a deletion, which applies to all), or an earlier change of the batch.
+     * The rest go to {@code stale}, in order.
+     */
+    private List<Accepted> withoutStale(List<Accepted> accepted, List<Accepted> stale) {
+        if (accepted.isEmpty()) {
+            return accepted;
+        }
+        List<String> everyCollection = index.collections(settings.prefix());
+        Map<String, Set<String>> productsByCollection = new LinkedHashMap<>();
+        for (Accepted one : accepted) {
+            List<String> collections = one.change() instanceof ProductChange.ImageVectors vectors
+                    ? List.of(vectors.collection()) : everyCollection;
+            collections.forEach(c -> productsByCollection.computeIfAbsent(c, k -> new LinkedHashSet<>())
+                    .add(one.change().productId()));
+        }
+        // collection -> productId -> the newest version known so far, starting from the manifests.
+        Map<String, Map<String, ProductVersion>> known = new LinkedHashMap<>();
+        productsByCollection.forEach((collection, productIds) -> {
+            Map<String, ProductVersion> versions = known.computeIfAbsent(collection, c -> new LinkedHashMap<>());
+            for (List<String> chunk : chunks(List.copyOf(productIds), PRODUCT_CHUNK)) {
+                index.manifests(collection, chunk).forEach((id, manifest) -> versions.put(id, manifest.version()));
+            }
+        });
+        List<Accepted> current = new ArrayList<>(accepted.size());
+        for (Accepted one : accepted) {
+            ProductChange change = one.change();
+            List<String> collections = change instanceof ProductChange.ImageVectors vectors
+                    ? List.of(vectors.collection()) : everyCollection;
+            ProductVersion held = null;
+            for (String collection : collections) {
+                held = ProductVersion.newer(held, known.get(collection).get(change.productId()));
+            }
+            ProductVersion newest = held;
+            if (change.version().olderThan(newest)) {
+                stale.add(one);
+                LOG.log(System.Logger.Level.INFO, () -> String.format(
+                        "Skipped stale %s of productId=%s (%s): the index holds %s", one.event().type(),
+                        change.productId(), change.version(), newest));
+                continue;
+            }
+            collections.forEach(collection -> known.get(collection).put(change.productId(), change.version()));
+            current.add(one);
+        }
+        return current;
     }
 
     /** Drops cached knowledge of collections, so the next batch checks (and reloads) them again. */
@@ -117,14 +174,14 @@ public final class Indexer {
             throw new Rejected(STAGE_DECODE, "contract-violation", e.getMessage(), null);
         }
         if (event.type() == VectorsEvent.Type.DELETE) {
-            return new Accepted(record, event, new ProductChange.Deletion(event.productId()));
+            return new Accepted(record, event, new ProductChange.Deletion(event.productId(), ProductVersion.of(event)));
         }
         CollectionRouter.Route route = router.route(event.modelId(), event.dimension());
         if (route.collection().isEmpty()) {
             throw new Rejected(STAGE_ROUTE, route.reason(), route.detail(), event);
         }
         return new Accepted(record, event, new ProductChange.ImageVectors(route.collection().get(),
-                event.productId(), event.imageId(), event.productImageIds(), rows(event, now)));
+                event.productId(), event.imageId(), event.productImageIds(), rows(event, now), ProductVersion.of(event)));
     }
 
     private List<IndexRow> rows(VectorsEvent event, long now) throws Rejected {
@@ -148,12 +205,14 @@ public final class Indexer {
     private Totals apply(IndexPlan plan) {
         Totals totals = new Totals();
         if (!plan.deletedProducts().isEmpty()) {
-            List<String> deleted = List.copyOf(plan.deletedProducts());
+            List<String> deleted = List.copyOf(plan.deletedProducts().keySet());
             for (String collection : index.collections(settings.prefix())) {
                 for (List<String> chunk : chunks(deleted, PRODUCT_CHUNK)) {
                     // By filter rather than by manifest: a deletion must leave nothing, whatever wrote the rows.
                     totals.deleted += index.delete(collection, Filters.in(IndexSchema.PRODUCT_ID, chunk));
-                    index.deleteManifests(collection, chunk);
+                    Map<String, Manifest> tombstones = new LinkedHashMap<>();
+                    chunk.forEach(id -> tombstones.put(id, Manifest.tombstone(plan.deletedProducts().get(id))));
+                    index.writeManifests(collection, tombstones);
                 }
             }
         }
@@ -177,31 +236,22 @@ public final class Indexer {
      * is written last, so after a crash the replay still finds the old one and deletes the same stale crops.
      */
     private long replaceManifests(String collection, List<IndexPlan.ProductImages> products) {
-        Map<String, Map<String, Set<String>>> before = index.manifests(collection,
+        Map<String, Manifest> before = index.manifests(collection,
                 products.stream().map(IndexPlan.ProductImages::productId).toList());
         List<String> stale = new ArrayList<>();
-        Map<String, Map<String, Set<String>>> after = new LinkedHashMap<>();
-        List<String> emptied = new ArrayList<>();
+        Map<String, Manifest> after = new LinkedHashMap<>();
         for (IndexPlan.ProductImages product : products) {
-            Map<String, Set<String>> previous = before.getOrDefault(product.productId(), Map.of());
-            Map<String, Set<String>> next = product.after(previous);
-            stale.addAll(IndexPlan.ProductImages.removed(previous, next));
-            if (next.values().stream().allMatch(Set::isEmpty)) {
-                emptied.add(product.productId());
-            } else {
-                after.put(product.productId(), next);
-            }
+            Manifest previous = before.get(product.productId());
+            Map<String, Set<String>> previousImages = previous == null ? Map.of() : previous.images();
+            Map<String, Set<String>> next = product.after(previousImages);
+            stale.addAll(IndexPlan.ProductImages.removed(previousImages, next));
+            after.put(product.productId(), new Manifest(next, product.version(), false));
         }
         long deleted = 0;
         for (List<String> chunk : chunks(stale, writeChunkRows)) {
             deleted += index.deleteRows(collection, chunk);
         }
-        if (!after.isEmpty()) {
-            index.writeManifests(collection, after);
-        }
-        if (!emptied.isEmpty()) {
-            index.deleteManifests(collection, emptied);
-        }
+        index.writeManifests(collection, after);
         return deleted;
     }
 

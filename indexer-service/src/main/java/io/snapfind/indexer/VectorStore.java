@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The vector store as the indexer sees it. Implementations throw {@link IndexUnavailableException} when the store
@@ -42,15 +41,13 @@ public interface VectorStore {
     long deleteRows(String collection, Collection<String> cropIds);
 
     /**
-     * The manifests of these products in a collection: the crop ids per image this indexer last wrote for each.
-     * A product without rows has none. Read by primary key with Strong consistency.
+     * The manifests of these products in a collection (crop ids per image, version, tombstone), by product id; a
+     * product the indexer never wrote has none. Read by primary key with Strong consistency.
      */
-    Map<String, Map<String, Set<String>>> manifests(String collection, Collection<String> productIds);
+    Map<String, Manifest> manifests(String collection, Collection<String> productIds);
 
-    /** Writes (replaces) the manifests of these products: product id → crop ids per image. */
-    void writeManifests(String collection, Map<String, Map<String, Set<String>>> manifests);
-
-    void deleteManifests(String collection, Collection<String> productIds);
+    /** Writes (replaces) the manifests of these products, tombstones included. */
+    void writeManifests(String collection, Map<String, Manifest> manifests);
 
     long countRows(String collection);
 

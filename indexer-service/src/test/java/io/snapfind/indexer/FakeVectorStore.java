@@ -14,7 +14,7 @@ final class FakeVectorStore implements VectorStore {
     final Map<String, CollectionSpec> collections = new LinkedHashMap<>();
     final Map<String, Map<String, IndexRow>> rows = new LinkedHashMap<>();
     final List<String> deleteFilters = new ArrayList<>();
-    final Map<String, Map<String, Set<String>>> manifests = new LinkedHashMap<>();
+    final Map<String, Manifest> manifests = new LinkedHashMap<>();
     final Set<String> rejectProducts = new HashSet<>();
     final Set<String> mismatched = new HashSet<>();
     boolean unavailable;
@@ -82,9 +82,9 @@ final class FakeVectorStore implements VectorStore {
     }
 
     @Override
-    public Map<String, Map<String, Set<String>>> manifests(String collection, java.util.Collection<String> productIds) {
+    public Map<String, Manifest> manifests(String collection, java.util.Collection<String> productIds) {
         available();
-        Map<String, Map<String, Set<String>>> found = new LinkedHashMap<>();
+        Map<String, Manifest> found = new LinkedHashMap<>();
         productIds.forEach(id -> {
             if (manifests.containsKey(collection + "/" + id)) {
                 found.put(id, manifests.get(collection + "/" + id));
@@ -94,15 +94,9 @@ final class FakeVectorStore implements VectorStore {
     }
 
     @Override
-    public void writeManifests(String collection, Map<String, Map<String, Set<String>>> written) {
+    public void writeManifests(String collection, Map<String, Manifest> written) {
         available();
-        written.forEach((id, images) -> manifests.put(collection + "/" + id, images));
-    }
-
-    @Override
-    public void deleteManifests(String collection, java.util.Collection<String> productIds) {
-        available();
-        productIds.forEach(id -> manifests.remove(collection + "/" + id));
+        written.forEach((id, manifest) -> manifests.put(collection + "/" + id, manifest));
     }
 
     @Override

@@ -29,9 +29,9 @@ class IndexPlanTest {
     void aDeletionDiscardsWhatCameBeforeIt() {
         IndexPlan plan = IndexPlan.of(List.of(
                 image("c", "p", "a", List.of("a"), "a1"),
-                new ProductChange.Deletion("p"),
+                new ProductChange.Deletion("p", V1),
                 image("c", "p", "b", List.of("b"), "b1")));
-        assertEquals(Set.of("p"), plan.deletedProducts());
+        assertEquals(Map.of("p", V1), plan.deletedProducts());
         assertEquals(List.of("b1"), cropIds(plan.upserts().get("c")));
         assertEquals(Map.of("b", Set.of("b1")), plan.productImages().get("c").get(0).after(Map.of()),
                 "after phase 1 emptied the product, only what follows the deletion is there");
@@ -39,8 +39,8 @@ class IndexPlanTest {
 
     @Test
     void aDeletionAtTheEndLeavesNothingToUpsert() {
-        IndexPlan plan = IndexPlan.of(List.of(image("c", "p", "a", List.of("a"), "a1"), new ProductChange.Deletion("p")));
-        assertEquals(Set.of("p"), plan.deletedProducts());
+        IndexPlan plan = IndexPlan.of(List.of(image("c", "p", "a", List.of("a"), "a1"), new ProductChange.Deletion("p", V1)));
+        assertEquals(Map.of("p", V1), plan.deletedProducts());
         assertTrue(plan.upserts().isEmpty());
     }
 
@@ -83,11 +83,13 @@ class IndexPlanTest {
                 Map.of("old", cropIds(plan.upserts().get("old")), "new", cropIds(plan.upserts().get("new"))));
     }
 
+    private static final ProductVersion V1 = new ProductVersion(1, null);
+
     static ProductChange.ImageVectors image(String collection, String productId, String imageId, List<String> imageIds,
             String... cropIds) {
         List<IndexRow> rows = java.util.Arrays.stream(cropIds).map(cropId -> new IndexRow(cropId, productId, imageId, "c",
                 "t", Map.of(), "l", new Box(0, 0, 1, 1), 1f, "m", 0, 0, new float[] { 1 })).toList();
-        return new ProductChange.ImageVectors(collection, productId, imageId, imageIds, rows);
+        return new ProductChange.ImageVectors(collection, productId, imageId, imageIds, rows, V1);
     }
 
     private static List<String> cropIds(List<IndexRow> rows) {

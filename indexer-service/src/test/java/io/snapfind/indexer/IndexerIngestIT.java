@@ -100,6 +100,29 @@ class IndexerIngestIT {
                 "crops 0 and 2 of image a and the whole of image b are gone");
     }
 
+    /** Events of one product published out of order, as a second catalog writer or a replayed dead letter would. */
+    @Test
+    void reorderedEventsNeverApplyAnOlderVersionOverANewerOne() throws Exception {
+        String product = unique("order");
+        String revived = unique("revived");
+        Instant t1 = Instant.parse("2025-03-01T11:00:00Z");
+        Instant t2 = Instant.parse("2025-03-01T12:00:00Z");
+        send(TestEvents.vectorsAt(product, "new", List.of("new"), MODEL, DIM, t2, 0, 1));
+        send(TestEvents.vectorsAt(revived, "a", List.of("a"), MODEL, DIM, t1, 0));
+        awaitConsumed();
+        send(TestEvents.vectorsAt(product, "old", List.of("old"), MODEL, DIM, t1, 0));
+        send(VectorsEvent.delete(product, t1));
+        send(VectorsEvent.delete(revived, t2));
+        send(TestEvents.vectorsAt(revived, "a", List.of("a"), MODEL, DIM, t1, 0, 1));
+        awaitConsumed();
+
+        assertEquals(Set.of(TestEvents.cropId(product, "new", 0), TestEvents.cropId(product, "new", 1)),
+                cropIds(product), "neither the older upsert nor the older delete was applied");
+        assertEquals(Set.of(), cropIds(revived), "the upsert older than the delete did not bring the product back");
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("snapfind_indexer_stale_skipped_total"), "stale events are counted");
+    }
+
     @Test
     void aDeleteLeavesNoRowsAndTheStatusSaysSo() throws Exception {
         String product = unique("del");

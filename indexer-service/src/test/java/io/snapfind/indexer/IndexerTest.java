@@ -24,6 +24,9 @@ class IndexerTest {
 
     private static final Instant NOW = Instant.parse("2025-03-01T12:00:05Z");
     private static final String MODEL = "m1";
+    private static final Instant T1 = Instant.parse("2025-03-01T11:00:00Z");
+    private static final Instant T2 = Instant.parse("2025-03-01T11:30:00Z");
+    private static final Instant T3 = Instant.parse("2025-03-01T11:45:00Z");
 
     private final FakeVectorStore index = new FakeVectorStore();
     private final IndexSettings settings = IndexSettings.of("t_", "t_products", MODEL, 4, true);
@@ -59,7 +62,7 @@ class IndexerTest {
         indexer.index(List.of(record(TestEvents.vectors("p1", "a", List.of("a"), MODEL, 4, 1))));
         assertEquals(List.of("t_m1_4: cropIds [" + TestEvents.cropId("p1", "a", 0) + ", "
                 + TestEvents.cropId("p1", "b", 0) + "]"), index.deleteFilters);
-        assertEquals(Map.of("a", Set.of(TestEvents.cropId("p1", "a", 1))), index.manifests.get("t_m1_4/p1"));
+        assertEquals(Map.of("a", Set.of(TestEvents.cropId("p1", "a", 1))), index.manifests.get("t_m1_4/p1").images());
     }
 
     @Test
@@ -134,6 +137,73 @@ class IndexerTest {
                 () -> indexer.index(List.of(record(TestEvents.vectors("p", "i", List.of("i"), MODEL, 4, 0)))));
         indexer.recover();
         assertEquals(1, index.forgets);
+    }
+
+    @Test
+    void anOlderUpsertIsSkippedWithinABatchAndAcrossBatches() {
+        VectorsEvent newer = TestEvents.vectorsAt("p1", "a", List.of("a"), MODEL, 4, T2, 0, 1);
+        VectorsEvent older = TestEvents.vectorsAt("p1", "a", List.of("a"), MODEL, 4, T1, 2);
+
+        BatchOutcome reordered = indexer.index(List.of(record(newer), record(older)));
+        assertEquals(1, reordered.skippedStale());
+        assertEquals(List.of(T2), reordered.indexedOccurredAt(), "only the newer counts as indexed");
+        BatchOutcome late = indexer.index(List.of(record(older)));
+        assertEquals(1, late.skippedStale());
+        assertEquals(0, late.rowsUpserted());
+
+        assertEquals(Set.of(TestEvents.cropId("p1", "a", 0), TestEvents.cropId("p1", "a", 1)),
+                index.rows.get("t_m1_4").keySet(), "crop 2 of the older version was never written");
+        assertEquals(new ProductVersion(T2.toEpochMilli(), null), index.manifests.get("t_m1_4/p1").version());
+    }
+
+    @Test
+    void aDeletionLeavesATombstoneThatALateOlderUpsertCannotPass() {
+        indexer.index(List.of(record(TestEvents.vectorsAt("p1", "a", List.of("a"), MODEL, 4, T1, 0))));
+        indexer.index(List.of(record(VectorsEvent.delete("p1", T2))));
+        Manifest tombstone = index.manifests.get("t_m1_4/p1");
+        assertTrue(tombstone.deleted());
+        assertEquals(Map.of(), tombstone.images());
+
+        BatchOutcome late = indexer.index(List.of(record(TestEvents.vectorsAt("p1", "b", List.of("b"), MODEL, 4, T1, 0))));
+        assertEquals(1, late.skippedStale(), "an upsert older than the deletion does not bring the product back");
+        assertFalse(index.rows.get("t_m1_4").containsKey(TestEvents.cropId("p1", "b", 0)));
+        assertEquals(tombstone, index.manifests.get("t_m1_4/p1"));
+
+        BatchOutcome again = indexer.index(List.of(record(TestEvents.vectorsAt("p1", "c", List.of("c"), MODEL, 4, T2, 0))));
+        assertEquals(0, again.skippedStale(), "with equal versions the later record of the partition wins");
+        assertEquals(Map.of("c", Set.of(TestEvents.cropId("p1", "c", 0))), index.manifests.get("t_m1_4/p1").images());
+        assertFalse(index.manifests.get("t_m1_4/p1").deleted());
+    }
+
+    @Test
+    void anOlderDeletionDoesNotRemoveANewerVersion() {
+        indexer.index(List.of(record(TestEvents.vectorsAt("p1", "a", List.of("a"), MODEL, 4, T2, 0))));
+        BatchOutcome outcome = indexer.index(List.of(record(VectorsEvent.delete("p1", T1))));
+        assertEquals(1, outcome.skippedStale());
+        assertEquals(List.of(), index.deleteFilters, "nothing was deleted");
+        assertFalse(index.manifests.get("t_m1_4/p1").deleted());
+    }
+
+    @Test
+    void anExplicitVersionOrdersEventsInsteadOfTheirTime() {
+        indexer.index(List.of(record(TestEvents.vectorsAt("p1", "a", List.of("a"), MODEL, 4, T2, 0).withVersion(5L))));
+        BatchOutcome v6 = indexer.index(List.of(
+                record(TestEvents.vectorsAt("p1", "a", List.of("a"), MODEL, 4, T1, 1).withVersion(6L))));
+        assertEquals(0, v6.skippedStale(), "version 6 is newer though its clock is behind");
+        BatchOutcome v4 = indexer.index(List.of(
+                record(TestEvents.vectorsAt("p1", "a", List.of("a"), MODEL, 4, T3, 2).withVersion(4L))));
+        assertEquals(1, v4.skippedStale(), "version 4 is older though its clock is ahead");
+        assertEquals(Map.of("a", Set.of(TestEvents.cropId("p1", "a", 1))), index.manifests.get("t_m1_4/p1").images());
+    }
+
+    @Test
+    void versionsAreKeptPerProductAndTheImagesOfOneVersionAllApply() {
+        BatchOutcome outcome = indexer.index(List.of(
+                record(TestEvents.vectorsAt("p1", "a", List.of("a", "b"), MODEL, 4, T2, 0)),
+                record(TestEvents.vectorsAt("p2", "a", List.of("a"), MODEL, 4, T1, 0)),
+                record(TestEvents.vectorsAt("p1", "b", List.of("a", "b"), MODEL, 4, T2, 0))));
+        assertEquals(0, outcome.skippedStale(), "p2's older clock says nothing about p1");
+        assertEquals(Set.of("a", "b"), index.manifests.get("t_m1_4/p1").images().keySet());
     }
 
     @Test

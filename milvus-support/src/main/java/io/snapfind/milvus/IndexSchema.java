@@ -31,8 +31,10 @@ public final class IndexSchema {
 
     /**
      * Every model collection has a companion {@code <collection>_manifest}, one row per product: the crop ids per
-     * image the indexer last wrote ({@link #MANIFEST_IMAGES}, JSON). Stale crops are found through it by key instead
-     * of scanning the vectors collection by productId.
+     * image the indexer last wrote, the product version they are of and whether that version was a deletion
+     * ({@link #MANIFEST_IMAGES}, JSON: {@code {"images": {imageId: [cropId]}, "occurredAt": millis, "version": n,
+     * "deleted": bool}}; manifests written before versions were kept hold the images object alone). Stale crops are
+     * found through it by key instead of scanning the vectors collection by productId, and stale events by version.
      */
     public static final String MANIFEST_SUFFIX = "_manifest";
     public static final String MANIFEST_IMAGES = "images";

@@ -44,11 +44,13 @@ class CatalogIngestIT {
                 .body(Map.of("productId", "chair-42", "category", "chair", "title", "Oak chair",
                         "metadata", Map.of("brand", "Snap"),
                         "images", java.util.List.of(Map.of("imageId", "front", "url", "https://shop.example/chair.jpg"),
-                                Map.of("imageId", "side", "bytes", Base64.getEncoder().encodeToString(JPEG_START)))))
+                                Map.of("imageId", "side", "bytes", Base64.getEncoder().encodeToString(JPEG_START))),
+                        "version", 41))
                 .when().post("/v1/products")
-                .then().statusCode(202).body("productId", equalTo("chair-42")).body("type", equalTo("UPSERT"));
-        given().header("X-API-Key", "test-key").when().delete("/v1/products/chair-42")
-                .then().statusCode(202).body("type", equalTo("DELETE"));
+                .then().statusCode(202).body("productId", equalTo("chair-42")).body("type", equalTo("UPSERT"))
+                .body("version", equalTo(41));
+        given().header("X-API-Key", "test-key").when().delete("/v1/products/chair-42?version=42")
+                .then().statusCode(202).body("type", equalTo("DELETE")).body("version", equalTo(42));
 
         ProductEvent upsert = awaitEvent(0);
         ProductEvent delete = awaitEvent(1);
@@ -58,8 +60,10 @@ class CatalogIngestIT {
         assertEquals(Map.of("brand", "Snap"), upsert.metadata());
         assertEquals("https://shop.example/chair.jpg", upsert.images().get(0).url());
         assertArrayEquals(JPEG_START, upsert.images().get(1).bytes());
+        assertEquals(41L, upsert.version());
         assertEquals(ProductEvent.Type.DELETE, delete.type());
         assertEquals("chair-42", delete.productId());
+        assertEquals(42L, delete.version());
     }
 
     @Test

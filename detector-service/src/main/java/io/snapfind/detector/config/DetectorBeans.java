@@ -44,8 +44,8 @@ public class DetectorBeans {
 
     @Produces
     @ApplicationScoped
-    ImageIntake imageIntake(SafeImageFetcher fetcher, ImageDecoder decoder) {
-        return new ImageIntake(fetcher, decoder);
+    ImageIntake imageIntake(SafeImageFetcher fetcher, ImageDecoder decoder, DetectorConfig config) {
+        return new ImageIntake(fetcher, decoder, config.fetch().retries(), config.fetch().retryPause());
     }
 
     @Produces

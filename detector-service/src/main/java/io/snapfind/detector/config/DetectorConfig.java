@@ -115,6 +115,14 @@ public interface DetectorConfig {
         @WithDefault("3")
         int maxRedirects();
 
+        /** More attempts after a transient fetch failure (timeout, broken connection, 5xx, 429, 408); 0 turns retries off. */
+        @WithDefault("2")
+        int retries();
+
+        /** Pause before the first retry; each further retry waits twice as long. */
+        @WithDefault("1s")
+        Duration retryPause();
+
         /** User-Agent header of image requests. */
         @WithDefault("Snapfind-ImageFetcher/1.0")
         String userAgent();

@@ -42,15 +42,32 @@ public final class FetchRefused extends Exception {
     }
 
     private final Reason reason;
+    private final int httpStatus;
 
     public FetchRefused(Reason reason, String message) {
+        this(reason, message, 0);
+    }
+
+    /** An {@link Reason#HTTP_STATUS} refusal with the status the server answered. */
+    public FetchRefused(Reason reason, String message, int httpStatus) {
         super(message);
         this.reason = reason;
+        this.httpStatus = httpStatus;
     }
 
     public FetchRefused(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
+        this.httpStatus = 0;
+    }
+
+    /**
+     * Whether the same fetch may succeed later: a broken or timed-out connection, a 5xx, a 429 or a 408. Refusals of
+     * the URL itself (address, scheme, size, content) and other statuses will not change by asking again.
+     */
+    public boolean isTransient() {
+        return reason == Reason.CONNECTION_FAILED || reason == Reason.TIMEOUT
+                || reason == Reason.HTTP_STATUS && (httpStatus >= 500 || httpStatus == 429 || httpStatus == 408);
     }
 
     public Reason reason() {

@@ -78,7 +78,8 @@ public final class SafeImageFetcher {
                 continue;
             }
             if (response.status() != 200) {
-                throw new FetchRefused(Reason.HTTP_STATUS, describe(current) + " answered HTTP " + response.status());
+                throw new FetchRefused(Reason.HTTP_STATUS, describe(current) + " answered HTTP " + response.status(),
+                        response.status());
             }
             byte[] body = response.body();
             if (body.length == 0) {

@@ -25,6 +25,7 @@ public class MicrometerIndexerMetrics implements IndexerMetrics {
     private final Counter deleted;
     private final DistributionSummary batchRecords;
     private final Counter retries;
+    private final Counter stale;
 
     MicrometerIndexerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,6 +44,9 @@ public class MicrometerIndexerMetrics implements IndexerMetrics {
         this.retries = Counter.builder("snapfind.indexer.milvus.retries")
                 .description("Batch attempts that failed because Milvus or the dead-letter topic was unavailable")
                 .register(registry);
+        this.stale = Counter.builder("snapfind.indexer.stale.skipped")
+                .description("Events not applied because the index already held a newer version of the product")
+                .register(registry);
     }
 
     @Override
@@ -55,6 +59,7 @@ public class MicrometerIndexerMetrics implements IndexerMetrics {
         upserted.increment(outcome.rowsUpserted());
         deleted.increment(outcome.rowsDeleted());
         batchRecords.record(outcome.records());
+        stale.increment(outcome.skippedStale());
     }
 
     @Override

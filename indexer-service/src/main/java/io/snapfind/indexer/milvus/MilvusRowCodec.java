@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -16,6 +17,8 @@ import com.google.gson.JsonParser;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.snapfind.contracts.Box;
 import io.snapfind.indexer.IndexRow;
+import io.snapfind.indexer.Manifest;
+import io.snapfind.indexer.ProductVersion;
 import io.snapfind.indexer.VectorStore.StoredRow;
 import io.snapfind.milvus.IndexSchema;
 
@@ -26,6 +29,11 @@ final class MilvusRowCodec {
     static final List<String> STATUS_FIELDS = List.of(IndexSchema.CROP_ID, IndexSchema.PRODUCT_ID,
             IndexSchema.IMAGE_ID, IndexSchema.MODEL_ID, IndexSchema.OCCURRED_AT, IndexSchema.INDEXED_AT,
             IndexSchema.METADATA);
+
+    private static final String MANIFEST_IMAGES_KEY = "images";
+    private static final String MANIFEST_OCCURRED_AT_KEY = "occurredAt";
+    private static final String MANIFEST_VERSION_KEY = "version";
+    private static final String MANIFEST_DELETED_KEY = "deleted";
 
     private MilvusRowCodec() {
     }
@@ -74,20 +82,29 @@ final class MilvusRowCodec {
     }
 
     /**
-     * One manifest row: the product's crop ids per image, or an empty object with the overflow flag set when they
-     * would not fit in a JSON field (readers then take them from the rows themselves).
+     * One manifest row: the product's crop ids per image with its version, or the version alone with the overflow
+     * flag set when the crop ids would not fit in a JSON field (readers then take them from the rows themselves).
      */
-    static JsonObject manifestJson(String productId, Map<String, Set<String>> images) {
+    static JsonObject manifestJson(String productId, Manifest manifest) {
         JsonObject json = new JsonObject();
         json.addProperty(IndexSchema.PRODUCT_ID, productId);
         JsonObject imagesJson = new JsonObject();
-        images.forEach((imageId, cropIds) -> {
+        manifest.images().forEach((imageId, cropIds) -> {
             JsonArray crops = new JsonArray(cropIds.size());
             cropIds.forEach(crops::add);
             imagesJson.add(imageId, crops);
         });
         boolean overflow = imagesJson.toString().getBytes(StandardCharsets.UTF_8).length > IndexSchema.MAX_METADATA_BYTES - 1024;
-        json.add(IndexSchema.MANIFEST_IMAGES, overflow ? new JsonObject() : imagesJson);
+        JsonObject value = new JsonObject();
+        value.add(MANIFEST_IMAGES_KEY, overflow ? new JsonObject() : imagesJson);
+        if (manifest.version() != null) {
+            value.addProperty(MANIFEST_OCCURRED_AT_KEY, manifest.version().occurredAtMillis());
+            if (manifest.version().explicit() != null) {
+                value.addProperty(MANIFEST_VERSION_KEY, manifest.version().explicit());
+            }
+        }
+        value.addProperty(MANIFEST_DELETED_KEY, manifest.deleted());
+        json.add(IndexSchema.MANIFEST_IMAGES, value);
         json.addProperty(IndexSchema.MANIFEST_OVERFLOW, overflow);
         JsonArray marker = new JsonArray(2);
         marker.add(1f);
@@ -96,10 +113,28 @@ final class MilvusRowCodec {
         return json;
     }
 
-    static Map<String, Set<String>> imagesFromJson(Object value) {
-        JsonElement json = value instanceof JsonElement element ? element : JsonParser.parseString(String.valueOf(value));
+    /**
+     * Reads a manifest's JSON; {@code overflowed} takes the crop ids from the rows. A manifest written before versions
+     * were kept is the images object alone (every value an array), and has no version.
+     */
+    static Manifest manifestFromJson(Object value, Supplier<Map<String, Set<String>>> overflowed, boolean overflow) {
+        JsonObject json = (value instanceof JsonElement element ? element : JsonParser.parseString(String.valueOf(value)))
+                .getAsJsonObject();
+        JsonElement images = json.get(MANIFEST_IMAGES_KEY);
+        if (images == null || !images.isJsonObject()) {
+            return new Manifest(overflow ? overflowed.get() : images(json), null, false);
+        }
+        ProductVersion version = json.has(MANIFEST_OCCURRED_AT_KEY)
+                ? new ProductVersion(json.get(MANIFEST_OCCURRED_AT_KEY).getAsLong(),
+                        json.has(MANIFEST_VERSION_KEY) ? json.get(MANIFEST_VERSION_KEY).getAsLong() : null)
+                : null;
+        boolean deleted = json.has(MANIFEST_DELETED_KEY) && json.get(MANIFEST_DELETED_KEY).getAsBoolean();
+        return new Manifest(overflow ? overflowed.get() : images(images.getAsJsonObject()), version, deleted);
+    }
+
+    private static Map<String, Set<String>> images(JsonObject json) {
         Map<String, Set<String>> images = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> image : json.getAsJsonObject().entrySet()) {
+        for (Map.Entry<String, JsonElement> image : json.entrySet()) {
             Set<String> cropIds = new LinkedHashSet<>();
             image.getValue().getAsJsonArray().forEach(cropId -> cropIds.add(cropId.getAsString()));
             images.put(image.getKey(), cropIds);

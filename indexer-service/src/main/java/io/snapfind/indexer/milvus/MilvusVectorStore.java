@@ -27,6 +27,7 @@ import io.milvus.v2.service.vector.request.UpsertReq;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.snapfind.indexer.CollectionSpec;
 import io.snapfind.indexer.IndexRow;
+import io.snapfind.indexer.Manifest;
 import io.snapfind.indexer.VectorStore;
 import io.snapfind.milvus.Filters;
 import io.snapfind.milvus.IndexSchema;
@@ -114,8 +115,8 @@ public final class MilvusVectorStore implements VectorStore {
     }
 
     @Override
-    public Map<String, Map<String, Set<String>>> manifests(String collection, Collection<String> productIds) {
-        Map<String, Map<String, Set<String>>> manifests = new LinkedHashMap<>();
+    public Map<String, Manifest> manifests(String collection, Collection<String> productIds) {
+        Map<String, Manifest> manifests = new LinkedHashMap<>();
         if (productIds.isEmpty()) {
             return manifests;
         }
@@ -128,9 +129,9 @@ public final class MilvusVectorStore implements VectorStore {
         for (QueryResp.QueryResult result : response.getQueryResults()) {
             Map<String, Object> entity = result.getEntity();
             String productId = String.valueOf(entity.get(IndexSchema.PRODUCT_ID));
-            manifests.put(productId, Boolean.TRUE.equals(entity.get(IndexSchema.MANIFEST_OVERFLOW))
-                    ? imagesFromRows(collection, productId)
-                    : MilvusRowCodec.imagesFromJson(entity.get(IndexSchema.MANIFEST_IMAGES)));
+            manifests.put(productId, MilvusRowCodec.manifestFromJson(entity.get(IndexSchema.MANIFEST_IMAGES),
+                    () -> imagesFromRows(collection, productId),
+                    Boolean.TRUE.equals(entity.get(IndexSchema.MANIFEST_OVERFLOW))));
         }
         return manifests;
     }
@@ -144,22 +145,15 @@ public final class MilvusVectorStore implements VectorStore {
     }
 
     @Override
-    public void writeManifests(String collection, Map<String, Map<String, Set<String>>> manifests) {
+    public void writeManifests(String collection, Map<String, Manifest> manifests) {
+        if (manifests.isEmpty()) {
+            return;
+        }
         List<JsonObject> data = new ArrayList<>(manifests.size());
-        manifests.forEach((productId, images) -> data.add(MilvusRowCodec.manifestJson(productId, images)));
+        manifests.forEach((productId, manifest) -> data.add(MilvusRowCodec.manifestJson(productId, manifest)));
         String manifest = manifestOf(collection);
         call("write manifests of " + collection,
                 () -> client.get().upsert(UpsertReq.builder().collectionName(manifest).data(data).build()));
-    }
-
-    @Override
-    public void deleteManifests(String collection, Collection<String> productIds) {
-        if (productIds.isEmpty()) {
-            return;
-        }
-        String manifest = manifestOf(collection);
-        call("delete manifests of " + collection, () -> client.get().delete(DeleteReq.builder()
-                .collectionName(manifest).filter(Filters.in(IndexSchema.PRODUCT_ID, productIds)).build()));
     }
 
     @Override

@@ -37,6 +37,8 @@ import io.snapfind.indexer.CollectionSpec;
 import io.snapfind.indexer.IndexAdmin;
 import io.snapfind.indexer.IndexSettings;
 import io.snapfind.indexer.Indexer;
+import io.snapfind.indexer.Manifest;
+import io.snapfind.indexer.ProductVersion;
 import io.snapfind.indexer.TestEvents;
 import io.snapfind.milvus.IndexSchema;
 
@@ -122,6 +124,61 @@ class MilvusVectorStoreIT {
         }
     }
 
+    /**
+     * Versions live in Milvus, not in the indexer: a second indexer (a restart) still refuses an older upsert after a
+     * deletion and after a newer upsert; a manifest written before versions were kept is read and superseded.
+     */
+    @Test
+    void versionsAndTombstonesSurviveARestartOfTheIndexer() {
+        IndexSettings settings = IndexSettings.of(PREFIX + "ver_", "unused_alias", "m", DIM, true);
+        String collection = settings.active().name();
+        Instant t1 = Instant.parse("2025-03-01T11:00:00Z");
+        Instant t2 = Instant.parse("2025-03-01T12:00:00Z");
+        Indexer before = new Indexer(index, settings, 100, Clock.systemUTC());
+        before.index(List.of(record(TestEvents.vectorsAt("kept", "i", List.of("i"), "m", DIM, t2, 0)),
+                record(TestEvents.vectorsAt("gone", "i", List.of("i"), "m", DIM, t1, 0)),
+                record(VectorsEvent.delete("gone", t2))));
+
+        Indexer restarted = new Indexer(index, settings, 100, Clock.systemUTC());
+        var outcome = restarted.index(List.of(record(TestEvents.vectorsAt("kept", "i", List.of("i"), "m", DIM, t1, 1)),
+                record(TestEvents.vectorsAt("gone", "i", List.of("i"), "m", DIM, t1, 1))));
+
+        assertEquals(2, outcome.skippedStale());
+        assertEquals(Set.of(TestEvents.cropId("kept", "i", 0)), cropIds(collection));
+        var manifests = index.manifests(collection, List.of("kept", "gone"));
+        assertEquals(new ProductVersion(t2.toEpochMilli(), null), manifests.get("kept").version());
+        assertTrue(manifests.get("gone").deleted());
+        assertEquals(Map.of(), manifests.get("gone").images());
+
+        // The layout before versions: the images object alone. It has no version, so any event applies over it.
+        com.google.gson.JsonObject legacy = new com.google.gson.JsonObject();
+        com.google.gson.JsonArray crops = new com.google.gson.JsonArray();
+        crops.add(TestEvents.cropId("kept", "i", 0));
+        legacy.add("i", crops);
+        com.google.gson.JsonObject row = MilvusRowCodec.manifestJson("kept", new Manifest(Map.of(), null, false));
+        row.add(IndexSchema.MANIFEST_IMAGES, legacy);
+        client.upsert(io.milvus.v2.service.vector.request.UpsertReq.builder()
+                .collectionName(MilvusVectorStore.manifestOf(collection)).data(List.of(row)).build());
+        Manifest read = index.manifests(collection, List.of("kept")).get("kept");
+        assertEquals(new Manifest(Map.of("i", Set.of(TestEvents.cropId("kept", "i", 0))), null, false), read);
+        assertEquals(0, restarted.index(List.of(record(TestEvents.vectorsAt("kept", "i", List.of("i"), "m", DIM, t1, 1))))
+                .skippedStale());
+        assertEquals(Set.of(TestEvents.cropId("kept", "i", 1)), cropIds(collection));
+    }
+
+    @Test
+    void anExplicitVersionIsReadBackFromAnOverflowingManifest() {
+        IndexSettings settings = IndexSettings.of(PREFIX + "verbig_", "unused_alias", "m", DIM, true);
+        Indexer indexer = new Indexer(index, settings, 1000, Clock.systemUTC());
+        List<String> images = java.util.stream.IntStream.range(0, 200)
+                .mapToObj(i -> "image-" + i + "-" + "x".repeat(300)).toList();
+        indexer.index(images.stream()
+                .map(image -> record(TestEvents.vectors("big", image, images, "m", DIM, 0).withVersion(7L))).toList());
+        Manifest manifest = index.manifests(settings.active().name(), List.of("big")).get("big");
+        assertEquals(200, manifest.images().size());
+        assertEquals(7L, manifest.version().explicit());
+    }
+
     @Test
     void aProductTooBigForItsManifestIsStillCleanedUpFromItsRows() {
         IndexSettings settings = IndexSettings.of(PREFIX + "big_", "unused_alias", "m", DIM, true);
@@ -131,7 +188,7 @@ class MilvusVectorStoreIT {
         indexer.index(images.stream()
                 .map(image -> record(TestEvents.vectors("big", image, images, "m", DIM, 0))).toList());
         String collection = settings.active().name();
-        assertEquals(200, index.manifests(collection, List.of("big")).get("big").size(),
+        assertEquals(200, index.manifests(collection, List.of("big")).get("big").images().size(),
                 "the 68 KB manifest overflowed and is read back from the rows");
         assertEquals(Boolean.TRUE, client.query(io.milvus.v2.service.vector.request.QueryReq.builder()
                 .collectionName(MilvusVectorStore.manifestOf(collection)).filter("productId == \"big\"")

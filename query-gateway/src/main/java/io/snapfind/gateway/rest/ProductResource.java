@@ -51,15 +51,19 @@ public class ProductResource {
 
     static final String API_KEY_HEADER = "X-API-Key";
 
-    /** The body of an upsert; each image carries either an http(s) {@code url} or base64 {@code bytes}. */
+    /**
+     * The body of an upsert; each image carries either an http(s) {@code url} or base64 {@code bytes}. The optional
+     * {@code version} is the catalog's own number for this product version: when set, it orders the product's events
+     * instead of the time the gateway accepted them.
+     */
     public record ProductUpsert(String productId, String category, String title, Map<String, String> metadata,
-            List<Image> images) {
+            List<Image> images, Long version) {
         public record Image(String imageId, String url, byte[] bytes) {
         }
     }
 
     /** What the caller gets back once the broker has the event. */
-    public record Accepted(String productId, String type, Instant occurredAt) {
+    public record Accepted(String productId, String type, Instant occurredAt, Long version) {
     }
 
     /**
@@ -106,7 +110,7 @@ public class ProductResource {
             }
         }
         return accept(ProductEvent.upsert(body.productId(), body.category(), body.title(), body.metadata(), images,
-                Instant.now()));
+                Instant.now()).withVersion(body.version()));
     }
 
     @GET
@@ -178,14 +182,16 @@ public class ProductResource {
     @Path("/{productId}")
     @Operation(summary = "Delete a product; its vectors are removed from the index")
     public Uni<Response> delete(@Parameter(hidden = true) @HeaderParam(API_KEY_HEADER) String apiKey,
-            @PathParam("productId") String productId) {
+            @PathParam("productId") String productId,
+            @RestQuery @Parameter(description = "The catalog's version of this deletion (orders it like an upsert's)")
+            Long version) {
         requireApiKey(apiKey);
-        return accept(ProductEvent.delete(productId, Instant.now()));
+        return accept(ProductEvent.delete(productId, Instant.now()).withVersion(version));
     }
 
     private Uni<Response> accept(ProductEvent event) {
         return publisher.publish(event).map(ignored -> Response.accepted(
-                new Accepted(event.productId(), event.type().name(), event.occurredAt())).build());
+                new Accepted(event.productId(), event.type().name(), event.occurredAt(), event.version())).build());
     }
 
     private void requireApiKey(String presented) {
