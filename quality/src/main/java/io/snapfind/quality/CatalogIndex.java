@@ -138,6 +138,30 @@ final class CatalogIndex {
                 (double) vectors.length / products.size(), none);
     }
 
+    /** Two indexes of the same crops by two backbones as one: each vector pair concatenated by {@link #concatenate}. */
+    static CatalogIndex fused(CatalogIndex a, CatalogIndex b) {
+        if (!a.entries.equals(b.entries)) {
+            throw new IllegalArgumentException("the two catalogs hold different crops");
+        }
+        return new CatalogIndex(a.products, List.of(concatenate(a.vectors, b.vectors)), a.entries);
+    }
+
+    /** Unit vectors pairwise scaled by 1/sqrt(2) and concatenated: unit vectors whose cosine is the mean cosine. */
+    static float[][] concatenate(float[][] a, float[][] b) {
+        float scale = (float) (1 / Math.sqrt(2));
+        float[][] joined = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            joined[i] = new float[a[i].length + b[i].length];
+            for (int j = 0; j < a[i].length; j++) {
+                joined[i][j] = a[i][j] * scale;
+            }
+            for (int j = 0; j < b[i].length; j++) {
+                joined[i][a[i].length + j] = b[i][j] * scale;
+            }
+        }
+        return joined;
+    }
+
     /** What one product photo became: its crops' labels, boxes and (backbone) vectors. */
     record ProductCrops(List<String> labels, List<int[]> boxes, List<float[]> vectors) {
     }

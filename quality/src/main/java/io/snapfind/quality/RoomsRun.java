@@ -51,14 +51,15 @@ final class RoomsRun {
      * @param progress          progress bars on stderr
      * @param hubnessK          CSLS hubness correction with this neighbourhood size; 0 = none (the gateway today)
      * @param queryScore        the detector's score threshold for a room's objects (the catalog's stays 0.25)
+     * @param labelPrior        weight of the {@link LabelPrior} added to an object region's hits; 0 = none
      */
     record Settings(Path modelsDir, String model, Path head, String detector, int threads, int k,
             int candidatesPerHit, float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress,
-            int hubnessK, float queryScore, boolean cacheQueries) {
+            int hubnessK, float queryScore, boolean cacheQueries, double labelPrior, String fuseWith) {
         Settings(Path modelsDir, String model, Path head, String detector, int threads, int k, int candidatesPerHit,
                 float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress) {
             this(modelsDir, model, head, detector, threads, k, candidatesPerHit, minScore, regions, cacheDir,
-                    progress, 0, DETECTOR_THRESHOLDS.confidence(), false);
+                    progress, 0, DETECTOR_THRESHOLDS.confidence(), false, 0, null);
         }
 
         Settings {
@@ -124,6 +125,19 @@ final class RoomsRun {
                         new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
             CatalogIndex catalog = CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, head,
                     catalogCache(spec, detectorSpec, settings, cacheKey), settings.progress(), log);
+            Backbone second = null;
+            java.util.function.Function<List<BufferedImage>, float[][]> embedRegions = backbone::embed;
+            if (settings.fuseWith() != null) {
+                // Fusion: each backbone's unit vector scaled by 1/sqrt(2) and concatenated, so a cosine is their mean.
+                ModelSpec secondSpec = EmbedderCatalogue.load(settings.modelsDir()).spec(settings.fuseWith());
+                second = Backbone.load(secondSpec, settings.threads());
+                CatalogIndex other = CatalogIndex.build(set.products(), new ViewMaker(detector), second, null,
+                        catalogCache(secondSpec, detectorSpec, settings, cacheKey(secondSpec, detectorSpec, settings)),
+                        settings.progress(), log);
+                catalog = CatalogIndex.fused(catalog, other);
+                Backbone fusedWith = second;
+                embedRegions = images -> CatalogIndex.concatenate(backbone.embed(images), fusedWith.embed(images));
+            }
             double indexSeconds = (System.nanoTime() - started) / 1e9;
             log.println("Catalog: " + catalog.summary());
             double[] offsets = null;
@@ -138,6 +152,7 @@ final class RoomsRun {
                         settings.hubnessK(), (System.nanoTime() - t) / 1e9);
             }
             double[] rowOffsets = offsets;
+            LabelPrior prior = settings.labelPrior() > 0 ? LabelPrior.fromCatalog(catalog, settings.labelPrior()) : null;
             RoomQueryCache queries = settings.cacheQueries() && settings.cacheDir() != null
                     ? new RoomQueryCache(settings.cacheDir().resolve("rooms-queries-" + spec.id() + "-"
                             + CatalogCache.sha256(cacheKey).substring(0, 12)
@@ -168,11 +183,14 @@ final class RoomsRun {
                         }
                         products.add(index);
                     });
-                    results.add(search(room, products, decoder, queryDetector, regions, backbone, head, catalog,
-                            rowOffsets, queries, settings));
+                    results.add(search(room, products, decoder, queryDetector, regions, embedRegions, head, catalog,
+                            rowOffsets, prior, second == null ? queries : null, settings));
                     bar.step();
                 }
             } finally {
+                if (second != null) {
+                    second.close();
+                }
                 if (queryDetector != detector) {
                     queryDetector.close();
                 }
@@ -219,8 +237,9 @@ final class RoomsRun {
 
     /** One room searched as the gateway searches it: decode, detect, cut, embed all regions at once, search each. */
     static RoomResult search(ShopTheLook.Room room, Set<Integer> products, ImageDecoder decoder,
-            OnnxDetector detector, RoomRegions regionMaker, Backbone backbone, VectorHead head, CatalogIndex catalog,
-            double[] offsets, RoomQueryCache queries, Settings settings) {
+            OnnxDetector detector, RoomRegions regionMaker,
+            java.util.function.Function<List<BufferedImage>, float[][]> embed, VectorHead head, CatalogIndex catalog,
+            double[] offsets, LabelPrior prior, RoomQueryCache queries, Settings settings) {
         long start = System.nanoTime();
         BufferedImage photo;
         try {
@@ -237,7 +256,7 @@ final class RoomsRun {
                 .reduce("", (a, b) -> a + "|" + b);
         float[][] vectors = queries == null ? null : queries.get(queryKey);
         if (vectors == null) {
-            vectors = backbone.embed(regions.stream().map(RoomRegions.Region::image).toList());
+            vectors = embed.apply(regions.stream().map(RoomRegions.Region::image).toList());
             if (queries != null) {
                 queries.put(queryKey, vectors);
             }
@@ -256,6 +275,9 @@ final class RoomsRun {
             List<CatalogIndex.VectorHit> nearest = catalog.nearest(vectors[i], settings.vectorLimit());
             if (offsets != null) {
                 nearest = RoomScoring.csls(nearest, offsets, settings.hubnessK());
+            }
+            if (prior != null && RoomRegions.OBJECT.equals(regions.get(i).kind())) {
+                nearest = prior.apply(regions.get(i).label(), nearest, catalog);
             }
             List<RoomScoring.ProductHit> hits = RoomScoring.group(nearest,
                     v -> catalog.entry(v).product(), settings.k(), settings.minScore());
