@@ -22,6 +22,9 @@ whole run when the cache is up to date. This module:
    output `feature_map` [batch, 1280, h, w] the head's ReLU6 output, before pooling
 5. checks each graph (onnx.checker, shape inference) and writes it atomically (a temp file, then a rename), then
    records it in <cache>/build-models.stamp.
+
+`build_models.py --derive-mobilenet-embed SOURCE TARGET` derives the MobileNetV2 file the embedder runs from the one
+./snapfind models downloads (see derive_mobilenet_embed); the launcher's ModelFetcher calls it.
 """
 
 import argparse
@@ -408,7 +411,38 @@ def write_stamp(cache, key, recorded, complete):
     write_atomically(os.path.join(cache, STAMP), lambda f: f.write(("\n".join(lines) + "\n").encode()))
 
 
+def derive_mobilenet_embed(source, target):
+    """MobileNetV2 int8 (Lanznx/model2onnx's mobilenet_v2_uint8.onnx) as the embedder runs it, the assets'
+    mobilenet_v2_uint8_embed.onnx: the batch dimension of the graph inputs and outputs made symbolic, the batch-1
+    value_info shape hints dropped, and an Identity node appended that copies the pooled, flattened features
+    (/Flatten_output_0, 1280-d) to a new output `embedding`. Weights and nodes are unchanged. Written as the model's
+    canonical serialisation, so the same onnx version always writes the same bytes (ModelFetcher pins them)."""
+    model = onnx.load(source)
+    graph = model.graph
+    if any(node.name == "embedding_identity" for node in graph.node):
+        raise BuildError("%s already has the embedding output" % source)
+    if not any("/Flatten_output_0" in node.output for node in graph.node):
+        raise BuildError("%s has no /Flatten_output_0: not the pinned MobileNetV2" % source)
+    for value in list(graph.input) + list(graph.output):
+        dim = value.type.tensor_type.shape.dim[0]
+        dim.ClearField("dim_value")
+        dim.dim_param = "batch"
+    del graph.value_info[:]
+    graph.node.append(onnx.helper.make_node("Identity", ["/Flatten_output_0"], ["embedding"],
+                                            name="embedding_identity"))
+    graph.output.append(onnx.helper.make_tensor_value_info("embedding", onnx.TensorProto.FLOAT, ["batch", 1280]))
+    payload = model.SerializeToString()
+    write_atomically(target, lambda f: f.write(payload))
+    log("derived %s from %s (sha256 %s)" % (target, source, hashlib.sha256(payload).hexdigest()))
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--derive-mobilenet-embed"]:
+        if len(argv) != 3:
+            raise BuildError("usage: build_models.py --derive-mobilenet-embed SOURCE.onnx TARGET.onnx")
+        derive_mobilenet_embed(argv[1], argv[2])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", required=True, help="folder the .onnx files go to")
     parser.add_argument("--key", required=True, help="hash of the build's inputs, recorded in the stamp")

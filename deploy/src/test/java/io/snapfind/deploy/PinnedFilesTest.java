@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -22,6 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 
 import io.snapfind.harness.ProjectPaths;
 
@@ -76,16 +81,21 @@ class PinnedFilesTest {
     void downloadsEveryModelChecksItAndCachesIt() throws Exception {
         String mirror = serve(bytes -> bytes);
         List<PinnedFiles.Fetched> first = new ModelFetcher(cache, Optional.empty(), mirror, line -> { }).fetchAll();
-        assertEquals(ModelFetcher.SOURCES.size() + 1, first.size());
-        first.forEach(file -> assertEquals(file.file().equals("coco80.names") ? PinnedFiles.How.DERIVED
+        assertEquals(ModelFetcher.SOURCES.size() + 2, first.size());
+        Set<String> derived = Set.of("coco80.names", ModelFetcher.MOBILENET_EMBED.file());
+        first.forEach(file -> assertEquals(derived.contains(file.file()) ? PinnedFiles.How.DERIVED
                 : PinnedFiles.How.DOWNLOADED, file.how(), file.file()));
         assertTrue(requests.contains("/Lamri-Meriem/edge-object-detection/6f7f95f70dd52a7805a76a4a1d568af35d34608b/"
                 + "yolov8n_int8.onnx"), requests.toString());
         Path assets = ProjectPaths.requireAssets().resolve("models");
         for (PinnedFiles.Fetched file : first) {
-            assertEquals(PinnedFiles.sha256(assets.resolve(file.file())), PinnedFiles.sha256(cache.resolve(file.file())),
-                    file.file() + " is the assets' file");
+            if (!file.file().equals(ModelFetcher.MOBILENET_EMBED.file())) {
+                assertEquals(PinnedFiles.sha256(assets.resolve(file.file())),
+                        PinnedFiles.sha256(cache.resolve(file.file())), file.file() + " is the assets' file");
+            }
         }
+        assertSameOutputs(assets.resolve(ModelFetcher.MOBILENET_EMBED.file()),
+                cache.resolve(ModelFetcher.MOBILENET_EMBED.file()));
 
         requests.clear();
         List<PinnedFiles.Fetched> again = new ModelFetcher(cache, Optional.empty(), mirror, line -> { }).fetchAll();
@@ -133,6 +143,32 @@ class PinnedFilesTest {
         assertEquals(10, progress.size(), progress.toString());
         try (var rooms = Files.list(demo.resolve(DemoImages.ROOMS))) {
             assertEquals(11, rooms.count());
+        }
+    }
+
+    /** The derived MobileNetV2 computes what the assets' copy computes: same embedding for the same batch of two. */
+    private static void assertSameOutputs(Path expected, Path actual) throws Exception {
+        float[] pixels = new float[2 * 3 * 224 * 224];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextGaussian();
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        float[][][] outputs = new float[2][][];
+        Path[] files = { expected, actual };
+        for (int f = 0; f < 2; f++) {
+            try (OrtSession session = env.createSession(files[f].toString(), new OrtSession.SessionOptions());
+                    OnnxTensor input = OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(pixels),
+                            new long[] { 2, 3, 224, 224 });
+                    OrtSession.Result result = session.run(java.util.Map.of(session.getInputNames().iterator().next(),
+                            input))) {
+                outputs[f] = (float[][]) result.get("embedding").orElseThrow().getValue();
+            }
+        }
+        assertEquals(1280, outputs[1][0].length);
+        for (int image = 0; image < 2; image++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(outputs[0][image], outputs[1][image],
+                    "image " + image + " of the batch");
         }
     }
 }

@@ -49,7 +49,8 @@ class IkeaSearchIT {
         // the deployed default is.
         system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets().resolve("models"), runDir,
                 LocalSystem.Ports.free(), "e2e-key", List.of("snapfind.embedder.model=mobilenetv2",
-                        "snapfind.indexer.model-id=mobilenetv2"), Duration.ofMinutes(3), System.out::println);
+                        "snapfind.indexer.model-id=mobilenetv2", "snapfind.indexer.dimension=1280"), Duration.ofMinutes(3),
+                System.out::println);
         gateway = new Gateway(system.gatewayUrl(), "e2e-key");
 
         List<LabelledImage> products = LabelledSets.folderPerClass(

@@ -50,7 +50,7 @@ class ReindexIT {
         // first collection by setting.
         Files.writeString(runDir.resolve(LocalSystem.ACTIVE_MODEL_FILE), "mobilenetv2\n");
         try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), ProjectPaths.requireAssets().resolve("models"), runDir,
-                LocalSystem.Ports.free(), "e2e-key", List.of("snapfind.indexer.model-id=mobilenetv2"),
+                LocalSystem.Ports.free(), "e2e-key", List.of("snapfind.indexer.model-id=mobilenetv2", "snapfind.indexer.dimension=1280"),
                 Duration.ofMinutes(3), System.out::println)) {
             Gateway gateway = new Gateway(system.gatewayUrl(), "e2e-key");
             Map<String, LabelledImage> catalog = new TreeMap<>();

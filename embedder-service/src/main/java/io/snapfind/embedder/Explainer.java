@@ -115,25 +115,74 @@ public final class Explainer {
     private final ImageDecoder decoder;
     private final Preprocessor preprocessor;
     private final Supplier<FeatureMaps> featureMaps;
+    private final String modelId;
+    private final List<ImageEmbedder> otherMembers;
 
     /** @param featureMaps called once, on the first explanation, to load the model's feature map output */
     public Explainer(ModelSpec spec, ImageDecoder decoder, Supplier<FeatureMaps> featureMaps) {
+        this(spec, decoder, featureMaps, spec.id(), List.of());
+    }
+
+    /**
+     * Explains a fusion ({@link FusedEmbedder}) through its member {@code spec}, the one with a feature map: the
+     * fused score is the mean of the members' cosines, so every location's share and heat is this member's divided
+     * by the number of members, and the other members' part, which has no location here, joins {@code rest}.
+     */
+    public Explainer(ModelSpec spec, ImageDecoder decoder, Supplier<FeatureMaps> featureMaps, String modelId,
+            List<ImageEmbedder> otherMembers) {
         this.spec = spec;
         this.decoder = decoder;
         this.preprocessor = new Preprocessor(spec);
         this.featureMaps = memoized(featureMaps);
+        this.modelId = modelId;
+        this.otherMembers = List.copyOf(otherMembers);
     }
 
     public String modelId() {
-        return spec.id();
+        return modelId;
     }
 
     public Explanation explain(byte[] query, byte[] match) throws ImageRejected {
         Pooled q = pooled(decoder.decode(query));
         Pooled m = pooled(decoder.decode(match));
         double score = Vectors.cosine(q.embedding, m.embedding);
-        return new Explanation(spec.id(), score, q.side(m.embedding, spec.head(), score),
-                m.side(q.embedding, spec.head(), score));
+        Side querySide = q.side(m.embedding, spec.head(), score);
+        Side matchSide = m.side(q.embedding, spec.head(), score);
+        if (otherMembers.isEmpty()) {
+            return new Explanation(modelId, score, querySide, matchSide);
+        }
+        double others = 0;
+        for (ImageEmbedder member : otherMembers) {
+            others += otherCosine(member, query, match);
+        }
+        int members = otherMembers.size() + 1;
+        return new Explanation(modelId, (score + others) / members, scaled(querySide, members, others),
+                scaled(matchSide, members, others));
+    }
+
+    private static double otherCosine(ImageEmbedder member, byte[] query, byte[] match) throws ImageRejected {
+        List<ImageEmbedder.Attempt> attempts = member.embedEach(List.of(query, match)).join();
+        for (ImageEmbedder.Attempt attempt : attempts) {
+            if (attempt.failure() instanceof ImageRejected rejected) {
+                throw rejected;
+            }
+            if (!attempt.succeeded()) {
+                throw new EmbeddingFailed(Embedder.reasonOf(attempt.failure()), "fusion member '" + member.modelId()
+                        + "' could not embed the pair: " + attempt.failure().getMessage(), attempt.failure());
+            }
+        }
+        return Vectors.cosine(attempts.get(0).vector(), attempts.get(1).vector());
+    }
+
+    private static Side scaled(Side side, int members, double others) {
+        double[] shares = side.shares().clone();
+        double[] heat = side.heat().clone();
+        for (int i = 0; i < shares.length; i++) {
+            shares[i] /= members;
+            heat[i] /= members;
+        }
+        return new Side(side.imageWidth(), side.imageHeight(), side.window(), side.gridWidth(), side.gridHeight(),
+                shares, (side.rest() + others) / members, heat);
     }
 
     /**

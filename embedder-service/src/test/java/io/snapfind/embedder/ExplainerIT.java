@@ -51,7 +51,8 @@ class ExplainerIT {
 
     @BeforeAll
     static void load() throws IOException {
-        String id = EmbedderCatalogue.defaultModelId();
+        // The deployed model, or the member of its fusion that explains it (the first: it has the feature map).
+        String id = EmbedderCatalogue.members(EmbedderCatalogue.defaultModelId()).get(0);
         spec = EmbedderCatalogue.load(ProjectPaths.requireAssets().resolve("models")).spec(id);
         featureMaps = OnnxFeatureMaps.load(spec, "feature_map", 1);
         explainer = new Explainer(spec, DECODER, () -> featureMaps);

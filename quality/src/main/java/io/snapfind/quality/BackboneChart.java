@@ -41,7 +41,7 @@ final class BackboneChart implements Callable<Integer> {
         int millis = column(header, "p50_ms_per_room");
         int parameters = column(header, "vector_parameters");
         BubbleChart chart = new BubbleChartBuilder().width(1000).height(620)
-                .title("Shop the look: hit@10 against parameters (bubble area: p50 ms per room, same machine, loaded)")
+                .title("Shop the look: hit@10 against parameters (bubble area: p50 ms per room, one machine, back to back)")
                 .xAxisTitle("parameters of the vector (millions)").yAxisTitle("hit@10 (102 rooms, whole catalog)")
                 .build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);

@@ -146,18 +146,11 @@ final class CatalogIndex {
         return new CatalogIndex(a.products, List.of(concatenate(a.vectors, b.vectors)), a.entries);
     }
 
-    /** Unit vectors pairwise scaled by 1/sqrt(2) and concatenated: unit vectors whose cosine is the mean cosine. */
+    /** Pairwise {@link io.snapfind.embedder.FusedEmbedder#concatenate}: the vectors the embedder's fusion serves. */
     static float[][] concatenate(float[][] a, float[][] b) {
-        float scale = (float) (1 / Math.sqrt(2));
         float[][] joined = new float[a.length][];
         for (int i = 0; i < a.length; i++) {
-            joined[i] = new float[a[i].length + b[i].length];
-            for (int j = 0; j < a[i].length; j++) {
-                joined[i][j] = a[i][j] * scale;
-            }
-            for (int j = 0; j < b[i].length; j++) {
-                joined[i][a[i].length + j] = b[i][j] * scale;
-            }
+            joined[i] = io.snapfind.embedder.FusedEmbedder.concatenate(List.of(a[i], b[i]));
         }
         return joined;
     }

@@ -59,15 +59,6 @@ final class RoomsCommand implements Callable<Integer> {
             + "room's objects (the catalog's crops keep 0.25). Default: ${DEFAULT-VALUE}.")
     float queryScore;
 
-    @Option(names = "--label-prior", defaultValue = "0", description = "weight w of the soft label prior: an "
-            + "object region's hit scores cos + w × (share of the hit's catalog category whose photos the detector "
-            + "gave the region's label), learned from the catalog alone; 0 = none. Default: ${DEFAULT-VALUE}.")
-    double labelPrior;
-
-    @Option(names = "--fuse-with", description = "a second catalogue model: both backbones' unit vectors, "
-            + "concatenated (scaled by 1/sqrt 2), so each cosine is the mean of the two. Default: none.")
-    String fuseWith;
-
     @Option(names = "--whole", description = "also search the whole room photo as a region.")
     boolean whole;
 
@@ -160,7 +151,7 @@ final class RoomsCommand implements Callable<Integer> {
                 tiles == null ? List.of() : tiles, tileOverlap);
         RoomsRun.Settings settings = new RoomsRun.Settings(models, modelId, head, detector, threads, k,
                 candidatesPerHit, minScore, regions, noCache ? null : cacheDir, !noProgress, hubness, queryScore,
-                cacheQueries, labelPrior, fuseWith);
+                cacheQueries);
         RoomsRun.Result result = RoomsRun.run(set, settings, System.out);
         RoomsReport report = new RoomsReport(result, QualityCli.commandLine(spec), description);
         report.print(System.out);

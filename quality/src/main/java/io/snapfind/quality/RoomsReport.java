@@ -121,7 +121,7 @@ final class RoomsReport {
                 .append(" (crop 0 = the whole image, then at most 5 detections of at least 1 % of the image), each "
                         + "crop JPEG-encoded, decoded again and embedded by the embedder's own code (`Preprocessor` → "
                         + "`OnnxImageModel`, model `").append(settings.model()).append("`, ")
-                .append(run.spec().vectorDimension()).append("-d, L2-normalised): one vector per crop, belonging to "
+                .append(run.catalog().vector(0).length).append("-d, L2-normalised): one vector per crop, belonging to "
                         + "its product. ").append(run.catalog().summary()).append(".\n\n");
         md.append("**Search.** Each room as the gateway's `objects` mode searches it: ")
                 .append(settings.regions().describe())

@@ -51,15 +51,14 @@ final class RoomsRun {
      * @param progress          progress bars on stderr
      * @param hubnessK          CSLS hubness correction with this neighbourhood size; 0 = none (the gateway today)
      * @param queryScore        the detector's score threshold for a room's objects (the catalog's stays 0.25)
-     * @param labelPrior        weight of the {@link LabelPrior} added to an object region's hits; 0 = none
      */
     record Settings(Path modelsDir, String model, Path head, String detector, int threads, int k,
             int candidatesPerHit, float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress,
-            int hubnessK, float queryScore, boolean cacheQueries, double labelPrior, String fuseWith) {
+            int hubnessK, float queryScore, boolean cacheQueries) {
         Settings(Path modelsDir, String model, Path head, String detector, int threads, int k, int candidatesPerHit,
                 float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress) {
             this(modelsDir, model, head, detector, threads, k, candidatesPerHit, minScore, regions, cacheDir,
-                    progress, 0, DETECTOR_THRESHOLDS.confidence(), false, 0, null);
+                    progress, 0, DETECTOR_THRESHOLDS.confidence(), false);
         }
 
         Settings {
@@ -103,8 +102,13 @@ final class RoomsRun {
 
     static Result run(ShopTheLook set, Settings settings, PrintStream log) {
         ModelRef ref = ModelRef.parse(settings.model());
-        ModelSpec spec = EmbedderCatalogue.load(settings.modelsDir()).spec(ref.backbone());
+        // A fusion of the embedder's catalogue is run as the embedder runs it: every member, vectors concatenated.
+        List<String> members = EmbedderCatalogue.members(ref.backbone());
+        ModelSpec spec = EmbedderCatalogue.load(settings.modelsDir()).spec(members.get(0));
         VectorHead head = null;
+        if (ref.head() && members.size() > 1) {
+            throw new IllegalArgumentException("model '" + ref + "': a fusion takes no --head");
+        }
         if (ref.head()) {
             if (settings.head() == null) {
                 throw new IllegalArgumentException("model '" + ref + "' needs --head FILE");
@@ -127,9 +131,13 @@ final class RoomsRun {
                     catalogCache(spec, detectorSpec, settings, cacheKey), settings.progress(), log);
             Backbone second = null;
             java.util.function.Function<List<BufferedImage>, float[][]> embedRegions = backbone::embed;
-            if (settings.fuseWith() != null) {
-                // Fusion: each backbone's unit vector scaled by 1/sqrt(2) and concatenated, so a cosine is their mean.
-                ModelSpec secondSpec = EmbedderCatalogue.load(settings.modelsDir()).spec(settings.fuseWith());
+            if (members.size() > 2) {
+                throw new IllegalArgumentException("fusion '" + ref + "': the rooms run fuses two models, not "
+                        + members.size());
+            }
+            if (members.size() == 2) {
+                ModelSpec secondSpec = EmbedderCatalogue.load(settings.modelsDir()).spec(members.get(1));
+                log.println("Fusion " + ref + ": " + members + ", vectors concatenated as the embedder's FusedEmbedder");
                 second = Backbone.load(secondSpec, settings.threads());
                 CatalogIndex other = CatalogIndex.build(set.products(), new ViewMaker(detector), second, null,
                         catalogCache(secondSpec, detectorSpec, settings, cacheKey(secondSpec, detectorSpec, settings)),
@@ -152,7 +160,6 @@ final class RoomsRun {
                         settings.hubnessK(), (System.nanoTime() - t) / 1e9);
             }
             double[] rowOffsets = offsets;
-            LabelPrior prior = settings.labelPrior() > 0 ? LabelPrior.fromCatalog(catalog, settings.labelPrior()) : null;
             RoomQueryCache queries = settings.cacheQueries() && settings.cacheDir() != null
                     ? new RoomQueryCache(settings.cacheDir().resolve("rooms-queries-" + spec.id() + "-"
                             + CatalogCache.sha256(cacheKey).substring(0, 12)
@@ -184,7 +191,7 @@ final class RoomsRun {
                         products.add(index);
                     });
                     results.add(search(room, products, decoder, queryDetector, regions, embedRegions, head, catalog,
-                            rowOffsets, prior, second == null ? queries : null, settings));
+                            rowOffsets, second == null ? queries : null, settings));
                     bar.step();
                 }
             } finally {
@@ -239,7 +246,7 @@ final class RoomsRun {
     static RoomResult search(ShopTheLook.Room room, Set<Integer> products, ImageDecoder decoder,
             OnnxDetector detector, RoomRegions regionMaker,
             java.util.function.Function<List<BufferedImage>, float[][]> embed, VectorHead head, CatalogIndex catalog,
-            double[] offsets, LabelPrior prior, RoomQueryCache queries, Settings settings) {
+            double[] offsets, RoomQueryCache queries, Settings settings) {
         long start = System.nanoTime();
         BufferedImage photo;
         try {
@@ -275,9 +282,6 @@ final class RoomsRun {
             List<CatalogIndex.VectorHit> nearest = catalog.nearest(vectors[i], settings.vectorLimit());
             if (offsets != null) {
                 nearest = RoomScoring.csls(nearest, offsets, settings.hubnessK());
-            }
-            if (prior != null && RoomRegions.OBJECT.equals(regions.get(i).kind())) {
-                nearest = prior.apply(regions.get(i).label(), nearest, catalog);
             }
             List<RoomScoring.ProductHit> hits = RoomScoring.group(nearest,
                     v -> catalog.entry(v).product(), settings.k(), settings.minScore());

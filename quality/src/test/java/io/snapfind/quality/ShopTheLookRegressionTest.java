@@ -45,13 +45,15 @@ class ShopTheLookRegressionTest {
                 + "object top-1 %.3f regions/room %.2f", s.hitAt10(), s.recallAt10(), s.recallAt50(), s.objectTop1(),
                 s.regionsPerRoom());
         System.out.println("rooms subset " + measured);
-        // Measured 2026-12-01 on this subset: hit@10 1.000, recall@10 0.196, recall@50 0.565, object top-1 0.350,
-        // 4.80 regions per room. One product of one room moves recall by about 0.015, one region object top-1 by
-        // about 0.04 (one room is 0.2 of hit@10).
+        // Measured 2026-12-01 on this subset (Intel Xeon): hit@10 1.000, recall@10 0.196, recall@50 0.565, object
+        // top-1 0.350, 4.80 regions per room; 2026-12-02 (AMD EPYC, the same code of e5523db too): 1.000, 0.200,
+        // 0.530, 0.450. MobileNetV2 is int8, and ONNX Runtime's integer kernels differ between the two CPUs enough
+        // to move a few hits. One product of one room moves recall by about 0.015, one region object top-1 by about
+        // 0.04 (one room is 0.2 of hit@10); the thresholds sit under the lower of the two.
         assertEquals(5, s.rooms());
         assertTrue(s.hitAt10() >= 0.99, measured);
         assertTrue(s.recallAt10() >= 0.18, measured);
-        assertTrue(s.recallAt50() >= 0.54, measured);
+        assertTrue(s.recallAt50() >= 0.51, measured);
         assertTrue(s.objectTop1() >= 0.32, measured);
         for (RoomsRun.RoomResult room : run.rooms()) {
             assertTrue(room.regions().size() >= 1 && room.regions().size() <= RoomRegions.GATEWAY_MAX_OBJECTS,

@@ -14,7 +14,7 @@ abstract class CommonOptions {
     int threads;
 
     @Option(names = "--model", description = "Embedder catalogue id of the frozen backbone, e.g. mobilenetv2, "
-            + "efficientnet-lite0/1/2 (default: the embedder's default model; evaluate-head: the head's backbone)")
+            + "efficientnet-lite0/1/2 (default: the embedder's default model, or the first member of its fusion; evaluate-head: the head's backbone)")
     String model;
 
     @Option(names = "--cache", description = "Feature cache folder, one file per (model, image set, mirrored) "
@@ -32,7 +32,8 @@ abstract class CommonOptions {
     }
 
     String model() {
-        return model != null ? model : EmbedderCatalogue.defaultModelId();
+        // A head is trained on one backbone: the deployed model's, or the first member of its fusion.
+        return model != null ? model : EmbedderCatalogue.members(EmbedderCatalogue.defaultModelId()).get(0);
     }
 
     FrozenBackbone open(Path assets, String modelId) {

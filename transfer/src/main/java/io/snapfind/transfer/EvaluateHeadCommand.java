@@ -29,7 +29,8 @@ final class EvaluateHeadCommand extends CommonOptions implements Callable<Intege
         Path assets = assets();
         ProjectionHead loaded = head == null ? null : ProjectionHead.load(head.toAbsolutePath().normalize());
         String recorded = head == null ? null : TransferCli.recordedBackbone(head.toAbsolutePath().normalize());
-        String modelId = model != null ? model : recorded != null ? recorded : EmbedderCatalogue.defaultModelId();
+        String modelId = model != null ? model : recorded != null ? recorded
+                : EmbedderCatalogue.members(EmbedderCatalogue.defaultModelId()).get(0);
         if (recorded != null && !recorded.equals(modelId)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "the head " + head + " was trained "
                     + "on " + recorded + ", not on --model " + modelId);

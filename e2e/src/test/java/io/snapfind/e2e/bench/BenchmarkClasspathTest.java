@@ -21,7 +21,8 @@ class BenchmarkClasspathTest {
         ShopTheLook set = ShopTheLook.load(ProjectPaths.asset("datasets/ikea-shop-the-look"));
         assertEquals(2294, set.products().size());
         assertEquals(102, set.rooms().size());
-        String model = EmbedderCatalogue.defaultModelId();
-        assertTrue(EmbedderCatalogue.load(ProjectPaths.asset("models")).spec(model).dimension() > 0, model);
+        for (String model : EmbedderCatalogue.members(EmbedderCatalogue.defaultModelId())) {
+            assertTrue(EmbedderCatalogue.load(ProjectPaths.asset("models")).spec(model).dimension() > 0, model);
+        }
     }
 }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.snapfind.deploy.LocalSystem;
 import io.snapfind.e2e.Gateway;
+import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.harness.ProjectPaths;
 import io.snapfind.quality.RoomScoring.ProductHit;
 import io.snapfind.quality.RoomScoring;
@@ -30,7 +31,8 @@ import io.snapfind.quality.ShopTheLook;
  * best score over the answer's regions), so the two agree whenever the index and the services do.
  *
  * <p>Usage: {@code e2e/bench.sh rooms [--model ID [--dimension D]] [--part all|tune|report] [--rooms N] [--catalog-size N]}. The model is any embedder
- * catalogue id (default: the embedder's own default). Prints progress, then lines {@code rooms-hit10: …}.
+ * catalogue id or fusion (default: the embedder's own default; the indexer's dimension follows from the catalogue unless
+ * {@code --dimension} says otherwise). Prints progress, then lines {@code rooms-hit10: …}.
  */
 public final class RoomsBenchmark {
 
@@ -57,7 +59,8 @@ public final class RoomsBenchmark {
             // The indexer aliases the configured model's collection; the gateway refuses queries of any other model.
             settings.add("snapfind.embedder.model=" + options.get("model"));
             settings.add("snapfind.indexer.model-id=" + options.get("model"));
-            settings.add("snapfind.indexer.dimension=" + options.getOrDefault("dimension", "1280"));
+            settings.add("snapfind.indexer.dimension=" + options.getOrDefault("dimension", String.valueOf(
+                    EmbedderCatalogue.vectorDimension(ProjectPaths.requireAssets().resolve("models"), options.get("model")))));
         }
         Path runDir = Files.createTempDirectory(Files.createDirectories(ProjectPaths.root().resolve("e2e/target")),
                 "rooms-");

@@ -35,6 +35,7 @@ import io.snapfind.detector.model.OnnxModel;
 import io.snapfind.detector.model.YoloDecoding;
 import io.snapfind.embedder.BatchingQueue;
 import io.snapfind.embedder.Embedder;
+import io.snapfind.embedder.FusedEmbedder;
 import io.snapfind.embedder.ImageEmbedder;
 import io.snapfind.embedder.ModelSpec;
 import io.snapfind.embedder.model.EmbedderCatalogue;
@@ -65,7 +66,8 @@ public final class SearchLoadBenchmark {
         Path assets = ProjectPaths.requireAssets();
         Path runDir = Files.createTempDirectory("snapfind-bench-");
         try (LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets.resolve("models"), runDir, LocalSystem.Ports.free(),
-                "bench-key", List.of("snapfind.embedder.model=" + model, "snapfind.indexer.model-id=" + model),
+                "bench-key", List.of("snapfind.embedder.model=" + model, "snapfind.indexer.model-id=" + model,
+                        "snapfind.indexer.dimension=" + EmbedderCatalogue.vectorDimension(assets.resolve("models"), model)),
                 Duration.ofMinutes(3), line -> { })) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             List<LabelledImage> products = LabelledSets.folderPerClass(assets.resolve("datasets/ikea-interior/images"),
@@ -113,12 +115,20 @@ public final class SearchLoadBenchmark {
             throws Exception {
         Path models = assets.resolve("models");
         ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
-        ModelSpec spec = EmbedderCatalogue.load(models).spec(modelId);
+        List<OnnxImageModel> loaded = new ArrayList<>();
+        List<Embedder> pipelines = new ArrayList<>();
+        // One pipeline per member of a fusion, as the embedder service runs it.
+        for (String member : EmbedderCatalogue.members(modelId)) {
+            ModelSpec spec = EmbedderCatalogue.load(models).spec(member);
+            OnnxImageModel model = OnnxImageModel.load(spec, new OnnxImageModel.Options(1, "cpu"));
+            loaded.add(model);
+            pipelines.add(new Embedder(spec, decoder, List.of(model.newSession(), model.newSession()),
+                    new Embedder.Settings(4, Duration.ZERO, Runtime.getRuntime().availableProcessors(), 512),
+                    BatchingQueue.Listener.NONE, Embedder.Listener.NONE));
+        }
+        ImageEmbedder embedder = pipelines.size() == 1 ? pipelines.get(0) : new FusedEmbedder(modelId, pipelines);
         try (OnnxDetector detector = OnnxDetector.load(DetectorSpec.named("yolov8n"), models,
-                models.resolve("coco80.names"), new YoloDecoding.Thresholds(0.25f, 0.45f, 100), OnnxModel.RuntimeSettings.DEFAULT);
-                OnnxImageModel model = OnnxImageModel.load(spec, new OnnxImageModel.Options(1, "cpu"))) {
-            Embedder embedder = new Embedder(spec, decoder, List.of(model.newSession(), model.newSession()),
-                    new Embedder.Settings(4, Duration.ZERO, Runtime.getRuntime().availableProcessors(), 512), BatchingQueue.Listener.NONE, Embedder.Listener.NONE);
+                models.resolve("coco80.names"), new YoloDecoding.Thresholds(0.25f, 0.45f, 100), OnnxModel.RuntimeSettings.DEFAULT)) {
             try {
                 for (byte[] query : queries) {
                     searchInProcess(query, decoder, detector, embedder, milvus); // warm-up
@@ -134,12 +144,13 @@ public final class SearchLoadBenchmark {
                 }
                 return latencies;
             } finally {
-                embedder.close();
+                pipelines.forEach(Embedder::close);
+                loaded.forEach(OnnxImageModel::close);
             }
         }
     }
 
-    private static void searchInProcess(byte[] query, ImageDecoder decoder, OnnxDetector detector, Embedder embedder,
+    private static void searchInProcess(byte[] query, ImageDecoder decoder, OnnxDetector detector, ImageEmbedder embedder,
             MilvusClientV2 milvus) throws Exception {
         DecodedImage photo = decoder.decode(query);
         List<Detection> objects = detector.detect(photo.image()).detections().stream()

@@ -14,6 +14,8 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Startup;
 import io.snapfind.embedder.Embedder;
 import io.snapfind.embedder.Explainer;
+import io.snapfind.embedder.FusedEmbedder;
+import io.snapfind.embedder.ImageEmbedder;
 import io.snapfind.embedder.ModelSpec;
 import io.snapfind.embedder.metrics.EmbedderMetrics;
 import io.snapfind.embedder.model.ModelCatalog;
@@ -36,52 +38,93 @@ public class EmbedderBeans {
 
     private static final Logger LOG = Logger.getLogger(EmbedderBeans.class);
 
-    private final OnnxImageModel model;
-    private final Embedder embedder;
+    private final List<OnnxImageModel> models = new ArrayList<>();
+    private final List<Embedder> pipelines = new ArrayList<>();
+    private final ImageEmbedder embedder;
     private final ImageLimits limits;
     private final int maxImagesPerRequest;
     private final Optional<Explainer> explainer;
     private final AtomicReference<OnnxFeatureMaps> featureMaps = new AtomicReference<>();
 
     EmbedderBeans(EmbedderConfig config, EmbedderMetrics metrics) {
-        ModelSpec spec = selectedSpec(config);
+        List<ModelSpec> specs = selectedSpecs(config);
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = config.inference().workers() > 0 ? config.inference().workers() : cores;
         int preprocessThreads = config.preprocess().threads() > 0 ? config.preprocess().threads() : cores;
-        this.model = OnnxImageModel.load(spec,
-                new OnnxImageModel.Options(config.inference().intraOpThreads(), config.inference().device()));
         this.limits = new ImageLimits(config.limits().maxImageBytes(), config.limits().maxImagePixels());
         this.maxImagesPerRequest = config.limits().maxImagesPerRequest();
-        List<OnnxImageModel.Session> sessions = new ArrayList<>();
-        for (int i = 0; i < workers; i++) {
-            sessions.add(model.newSession());
+        // A fusion runs one pipeline per member; each image goes through all of them (FusedEmbedder).
+        for (ModelSpec spec : specs) {
+            OnnxImageModel model = OnnxImageModel.load(spec,
+                    new OnnxImageModel.Options(config.inference().intraOpThreads(), config.inference().device()));
+            models.add(model);
+            List<OnnxImageModel.Session> sessions = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                sessions.add(model.newSession());
+            }
+            pipelines.add(new Embedder(spec, new ImageDecoder(limits), sessions,
+                    new Embedder.Settings(config.batch().maxSize(), Duration.ofMillis(config.batch().maxWaitMs()),
+                            preprocessThreads, config.preprocess().maxInFlight()),
+                    metrics, metrics));
+            LOG.infof("Embedding model '%s' (%s, output %s, %d-d%s) on %s: %d inference workers × %d intra-op threads, "
+                    + "batches of up to %d, %d preprocessing threads", spec.id(), spec.file().getFileName(),
+                    spec.outputName(), spec.dimension(),
+                    spec.head() == null ? "" : ", projection head " + spec.head().source() + " → "
+                            + spec.vectorDimension() + "-d vectors",
+                    model.device(), workers, config.inference().intraOpThreads(), config.batch().maxSize(),
+                    preprocessThreads);
         }
-        this.embedder = new Embedder(spec, new ImageDecoder(limits), sessions,
-                new Embedder.Settings(config.batch().maxSize(), Duration.ofMillis(config.batch().maxWaitMs()),
-                        preprocessThreads, config.preprocess().maxInFlight()),
-                metrics, metrics);
-        metrics.watch(embedder);
-        // The feature-map session is loaded by the first explanation, so a search-only deployment never pays for it.
-        this.explainer = config.models().get(spec.id()).featureMap().map(output -> new Explainer(spec,
-                new ImageDecoder(limits), () -> {
-                    OnnxFeatureMaps loaded = OnnxFeatureMaps.load(spec, output, config.inference().intraOpThreads());
-                    featureMaps.set(loaded);
-                    return loaded;
-                }));
-        LOG.infof("Embedding model '%s' (%s, output %s, %d-d%s) on %s: %d inference workers × %d intra-op threads, "
-                + "batches of up to %d, %d preprocessing threads", spec.id(), spec.file().getFileName(),
-                spec.outputName(), spec.dimension(),
-                spec.head() == null ? "" : ", projection head " + spec.head().source() + " → "
-                        + spec.vectorDimension() + "-d vectors",
-                model.device(), workers, config.inference().intraOpThreads(), config.batch().maxSize(),
-                preprocessThreads);
+        this.embedder = pipelines.size() == 1 ? pipelines.get(0) : new FusedEmbedder(config.model(), pipelines);
+        if (pipelines.size() > 1) {
+            LOG.infof("Serving the fusion '%s' of %s: %d-d vectors", config.model(),
+                    specs.stream().map(ModelSpec::id).toList(), embedder.dimension());
+        }
+        metrics.watch(pipelines);
+        this.explainer = explainer(config, specs);
     }
 
-    /** The configured model's spec, its file and projection head checked: the first step of start-up. */
-    static ModelSpec selectedSpec(EmbedderConfig config) {
+    /**
+     * Explains with the first model that has a feature map, through the fusion when there is one; the feature-map
+     * session is loaded by the first explanation, so a search-only deployment never pays for it.
+     */
+    private Optional<Explainer> explainer(EmbedderConfig config, List<ModelSpec> specs) {
+        for (int m = 0; m < specs.size(); m++) {
+            ModelSpec spec = specs.get(m);
+            Optional<String> output = config.models().get(spec.id()).featureMap();
+            if (output.isPresent()) {
+                List<ImageEmbedder> others = new ArrayList<>(pipelines);
+                others.remove(m);
+                return Optional.of(new Explainer(spec, new ImageDecoder(limits), () -> {
+                    OnnxFeatureMaps loaded = OnnxFeatureMaps.load(spec, output.get(),
+                            config.inference().intraOpThreads());
+                    featureMaps.set(loaded);
+                    return loaded;
+                }, embedder.modelId(), others));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The specs of the configured model, files and projection heads checked (the first step of start-up): one, or
+     * the members of a fusion in their order.
+     */
+    static List<ModelSpec> selectedSpecs(EmbedderConfig config) {
+        List<String> members = config.fusions().get(config.model());
+        if (members == null) {
+            return List.of(selectedSpec(config, config.model()));
+        }
+        if (members.size() < 2 || config.models().containsKey(config.model())) {
+            throw new IllegalArgumentException("fusion '" + config.model() + "' must name at least two catalogue "
+                    + "models and no catalogue model may have its id; it names " + members);
+        }
+        return members.stream().map(id -> selectedSpec(config, id.trim())).toList();
+    }
+
+    private static ModelSpec selectedSpec(EmbedderConfig config, String id) {
         return new ModelCatalog(ModelCatalog.location(config.modelsDir()),
                 config.builtModelsDir().map(ModelCatalog::location).orElseGet(ModelCatalog::defaultBuiltLocation),
-                entries(config)).spec(config.model());
+                entries(config)).spec(id);
     }
 
     static Map<String, ModelCatalog.Entry> entries(EmbedderConfig config) {
@@ -101,12 +144,9 @@ public class EmbedderBeans {
         return result;
     }
 
-    public Embedder embedder() {
+    /** The served model: one pipeline, or the fusion of several. */
+    public ImageEmbedder embedder() {
         return embedder;
-    }
-
-    public OnnxImageModel model() {
-        return model;
     }
 
     /** Explains matches of the running model; empty when its catalogue entry names no feature map output. */
@@ -127,26 +167,24 @@ public class EmbedderBeans {
     @Readiness
     @ApplicationScoped
     ModelReadiness modelReadiness() {
-        ModelSpec spec = model.spec();
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("model", spec.id());
-        data.put("file", spec.file().getFileName().toString());
-        data.put("dimension", spec.vectorDimension());
-        if (spec.head() != null) {
-            data.put("head", java.nio.file.Path.of(spec.head().source()).getFileName().toString());
-        }
-        data.put("device", model.device());
+        data.put("model", embedder.modelId());
+        data.put("file", String.join(", ", pipelines.stream().map(p -> p.spec().file().getFileName().toString()).toList()));
+        data.put("dimension", embedder.dimension());
+        pipelines.stream().map(Embedder::spec).filter(spec -> spec.head() != null).findFirst().ifPresent(spec ->
+                data.put("head", java.nio.file.Path.of(spec.head().source()).getFileName().toString()));
+        data.put("device", models.get(0).device());
         return new ModelReadiness("embedder-model", () -> {
             Map<String, Object> now = new LinkedHashMap<>(data);
-            now.put("queued", embedder.queued());
+            now.put("queued", pipelines.stream().mapToInt(Embedder::queued).sum());
             return now;
         });
     }
 
     @PreDestroy
     void close() {
-        embedder.close();
-        model.close();
+        pipelines.forEach(Embedder::close);
+        models.forEach(OnnxImageModel::close);
         Optional.ofNullable(featureMaps.get()).ifPresent(OnnxFeatureMaps::close);
     }
 }

@@ -21,12 +21,18 @@ public interface EmbedderConfig {
      */
     Optional<String> builtModelsDir();
 
-    /** Catalogue id of the model to serve. */
-    @WithDefault("efficientnet-lite0")
+    /** Catalogue id of the model to serve: an entry of {@link #models()} or of {@link #fusions()}. */
+    @WithDefault("efficientnet-lite0+mobilenetv2")
     String model();
 
     /** The model catalogue, by id. */
     Map<String, Model> models();
+
+    /**
+     * Fusions of catalogue models, by id: the members' unit vectors concatenated, each scaled by 1/sqrt(n), so a
+     * cosine is the mean of the members' (io.snapfind.embedder.FusedEmbedder).
+     */
+    Map<String, List<String>> fusions();
 
     Batch batch();
 

@@ -1,5 +1,6 @@
 package io.snapfind.embedder.metrics;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -47,11 +48,13 @@ public class EmbedderMetrics implements BatchingQueue.Listener, Embedder.Listene
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
     }
 
-    /** Exposes the pipeline's queue depths as gauges. */
-    public void watch(Embedder embedder) {
-        Gauge.builder("snapfind.embedder.queued.images", embedder, Embedder::queued)
+    /** Exposes the pipelines' queue depths as gauges (summed over the members of a fusion). */
+    public void watch(List<Embedder> pipelines) {
+        Gauge.builder("snapfind.embedder.queued.images", pipelines,
+                p -> p.stream().mapToInt(Embedder::queued).sum())
                 .description("Preprocessed images waiting for an inference worker").register(registry);
-        Gauge.builder("snapfind.embedder.in.flight.images", embedder, Embedder::inFlight)
+        Gauge.builder("snapfind.embedder.in.flight.images", pipelines,
+                p -> p.stream().mapToInt(Embedder::inFlight).sum())
                 .description("Images being decoded, queued or inferred").register(registry);
     }
 

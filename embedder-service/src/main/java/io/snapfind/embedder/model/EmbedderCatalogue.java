@@ -23,6 +23,7 @@ import io.snapfind.embedder.ModelSpec;
 public final class EmbedderCatalogue {
 
     static final String PREFIX = "snapfind.embedder.models.";
+    static final String FUSIONS = "snapfind.embedder.fusions.";
 
     private static final float[] IMAGENET_MEAN = { 0.485f, 0.456f, 0.406f };
     private static final float[] IMAGENET_STD = { 0.229f, 0.224f, 0.225f };
@@ -45,6 +46,24 @@ public final class EmbedderCatalogue {
             throw new IllegalStateException("the embedder's application.properties sets no snapfind.embedder.model");
         }
         return model.trim();
+    }
+
+    /**
+     * The catalogue models a served model id stands for: the members of a fusion ({@code snapfind.embedder.fusions.<id>}),
+     * in order, or the id itself.
+     */
+    public static java.util.List<String> members(String modelId) {
+        String fusion = embedderProperties().getProperty(FUSIONS + modelId);
+        if (fusion == null) {
+            return java.util.List.of(modelId);
+        }
+        return java.util.Arrays.stream(fusion.split(",")).map(String::trim).filter(id -> !id.isEmpty()).toList();
+    }
+
+    /** Length of the vectors a served model id gives: its own, or the sum of its fusion's members'. */
+    public static int vectorDimension(Path modelsDir, String modelId) {
+        ModelCatalog catalogue = load(modelsDir);
+        return members(modelId).stream().mapToInt(id -> catalogue.spec(id).vectorDimension()).sum();
     }
 
     /**

@@ -122,7 +122,7 @@ public class EmbedResource {
     }
 
     private Uni<EmbedResponse> embed(List<byte[]> images) {
-        Embedder embedder = runtime.embedder();
+        ImageEmbedder embedder = runtime.embedder();
         // Mutiny hands a failure thrown in map() to the exception mappers as is, not wrapped.
         return Uni.createFrom().completionStage(embedder.embedEach(images)).map(attempts -> {
             List<float[]> vectors = new ArrayList<>(attempts.size());

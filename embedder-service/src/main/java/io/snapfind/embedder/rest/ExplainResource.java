@@ -44,7 +44,7 @@ public class ExplainResource {
     @Operation(summary = "Heatmaps of a pair: each feature-map location's share of their cosine similarity")
     public Explainer.Explanation explain(ExplainRequest request) {
         Explainer explainer = runtime.explainer().orElseThrow(() -> new ProblemException(501, "Cannot explain",
-                "model '" + runtime.model().spec().id() + "' has no feature map output configured "
+                "model '" + runtime.embedder().modelId() + "' has no feature map output configured "
                         + "(snapfind.embedder.models.<id>.feature-map)"));
         if (request == null) {
             throw new ProblemException(422, "No images", "send {\"query\": \"<base64>\", \"match\": \"<base64>\"}");

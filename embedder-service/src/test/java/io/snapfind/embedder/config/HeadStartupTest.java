@@ -28,9 +28,9 @@ class HeadStartupTest {
     void aHeadedEntryServesTheHeadsDimension(@TempDir Path dir) throws IOException {
         Path head = dir.resolve("mobilenetv2-test.head");
         TestHeads.random(3, 1280, 32).write(head);
-        ModelSpec spec = EmbedderBeans.selectedSpec(config(Map.of(
+        ModelSpec spec = EmbedderBeans.selectedSpecs(config(Map.of(
                 "snapfind.embedder.model", "headed",
-                "snapfind.embedder.models.headed.head", head.toString())));
+                "snapfind.embedder.models.headed.head", head.toString()))).get(0);
         assertEquals("headed", spec.id());
         assertEquals(1280, spec.dimension());
         assertEquals(32, spec.vectorDimension());
@@ -39,19 +39,29 @@ class HeadStartupTest {
 
     @Test
     void anEntryWithoutHeadHasNone() {
-        ModelSpec spec = EmbedderBeans.selectedSpec(config(Map.of("snapfind.embedder.model", "headed")));
+        ModelSpec spec = EmbedderBeans.selectedSpecs(config(Map.of("snapfind.embedder.model", "headed"))).get(0);
         assertNull(spec.head());
         assertEquals(1280, spec.vectorDimension());
     }
 
     @Test
     void aMissingHeadFileStopsStartUpNamingIt() {
-        var error = assertThrows(ModelLoadException.class, () -> EmbedderBeans.selectedSpec(config(Map.of(
+        var error = assertThrows(ModelLoadException.class, () -> EmbedderBeans.selectedSpecs(config(Map.of(
                 "snapfind.embedder.model", "headed",
                 "snapfind.embedder.models.headed.head", "heads/not-trained-yet.head"))));
         String expected = ProjectPaths.asset("models").resolve("heads/not-trained-yet.head").toString();
         assertTrue(error.getMessage().contains(expected), error.getMessage());
         assertTrue(error.getMessage().contains("does not exist"), error.getMessage());
+    }
+
+    @Test
+    void aFusionSelectsItsMembersInOrderAndMustNameTwo() {
+        var specs = EmbedderBeans.selectedSpecs(config(Map.of("snapfind.embedder.model", "both",
+                "snapfind.embedder.fusions.both", "headed,plain")));
+        assertEquals(java.util.List.of("headed", "plain"), specs.stream().map(ModelSpec::id).toList());
+        var error = assertThrows(IllegalArgumentException.class, () -> EmbedderBeans.selectedSpecs(config(Map.of(
+                "snapfind.embedder.model", "alone", "snapfind.embedder.fusions.alone", "headed"))));
+        assertTrue(error.getMessage().contains("at least two"), error.getMessage());
     }
 
     private static EmbedderConfig config(Map<String, String> overrides) {
@@ -60,6 +70,9 @@ class HeadStartupTest {
         properties.put("snapfind.embedder.models.headed.file", "mobilenet_v2_uint8_embed.onnx");
         properties.put("snapfind.embedder.models.headed.output", "embedding");
         properties.put("snapfind.embedder.models.headed.dimension", "1280");
+        properties.put("snapfind.embedder.models.plain.file", "mobilenet_v2_uint8_embed.onnx");
+        properties.put("snapfind.embedder.models.plain.output", "output");
+        properties.put("snapfind.embedder.models.plain.dimension", "1000");
         properties.putAll(overrides);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(EmbedderConfig.class)

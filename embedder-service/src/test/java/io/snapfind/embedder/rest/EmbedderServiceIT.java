@@ -58,6 +58,9 @@ class EmbedderServiceIT {
     private static final EventCodec CODEC = new EventCodec();
     private static final EventCodec DEAD_LETTERS = new EventCodec(2 * EventCodec.DEFAULT_MAX_PAYLOAD_BYTES);
     private static final Instant OCCURRED = Instant.parse("2025-03-01T12:00:00Z");
+    /** The deployed default: the fusion of EfficientNet-Lite0 (1280-d) and MobileNetV2 (1280-d). */
+    private static final String MODEL = "efficientnet-lite0+mobilenetv2";
+    private static final int DIMENSION = 2560;
 
     private final byte[] chair = EmbedderTestImages.read(EmbedderTestImages.ikea("chair").get(0));
     private final byte[] couch = EmbedderTestImages.read(EmbedderTestImages.ikea("couch").get(0));
@@ -68,12 +71,12 @@ class EmbedderServiceIT {
                 .multiPart("image", "couch.jpg", couch, "image/jpeg")
                 .when().post("/v1/embed")
                 .then().statusCode(200).contentType(ContentType.JSON)
-                .body("modelId", equalTo("efficientnet-lite0"))
-                .body("dimension", equalTo(1280))
+                .body("modelId", equalTo(MODEL))
+                .body("dimension", equalTo(DIMENSION))
                 .body("vectors", hasSize(2))
                 .extract().jsonPath();
         float[] chairVector = vector(body, 0);
-        assertEquals(1280, chairVector.length);
+        assertEquals(DIMENSION, chairVector.length);
         assertEquals(1.0, Vectors.norm(chairVector), 1e-4);
         assertTrue(Vectors.cosine(chairVector, vector(body, 1)) < 0.99, "a chair and a couch differ");
 
@@ -116,7 +119,7 @@ class EmbedderServiceIT {
                 .body(Map.of("query", encodedChair, "match", encodedCouch))
                 .when().post("/v1/explain")
                 .then().statusCode(200).contentType(ContentType.JSON)
-                .body("modelId", equalTo("efficientnet-lite0"))
+                .body("modelId", equalTo(MODEL))
                 .body("query.gridWidth", equalTo(7)).body("query.heat", hasSize(49)).body("match.shares", hasSize(49))
                 .extract().jsonPath();
         JsonPath embedded = given().contentType(ContentType.JSON)
@@ -167,8 +170,8 @@ class EmbedderServiceIT {
         VectorsEvent delete = CODEC.decodeVectors(productRecords.get(1).value());
         assertEquals(VectorsEvent.Type.VECTORS, upsert.type(), "the vectors come before the DELETE that followed");
         assertEquals(VectorsEvent.Type.DELETE, delete.type());
-        assertEquals("efficientnet-lite0", upsert.modelId());
-        assertEquals(1280, upsert.dimension());
+        assertEquals(MODEL, upsert.modelId());
+        assertEquals(DIMENSION, upsert.dimension());
         assertEquals(2, upsert.vectors().size());
         assertEquals(cropId(product, 0), upsert.vectors().get(0).cropId());
         assertEquals(OCCURRED, upsert.occurredAt());

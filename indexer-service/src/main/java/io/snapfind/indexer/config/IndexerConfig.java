@@ -12,11 +12,11 @@ import io.smallrye.config.WithName;
 public interface IndexerConfig {
 
     /** The embedding model whose collection is created at start-up and aliased when the alias is new. */
-    @WithDefault("efficientnet-lite0")
+    @WithDefault("efficientnet-lite0+mobilenetv2")
     String modelId();
 
-    /** Vector length of that model. */
-    @WithDefault("1280")
+    /** Vector length of that model (the fusion's: 1280 + 1280). */
+    @WithDefault("2560")
     int dimension();
 
     /** Alias the readers (the gateway) search through. */
