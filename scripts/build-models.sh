@@ -3,12 +3,15 @@
 # scripts/build_models.py) into ${SNAPFIND_MODELS_CACHE:-$HOME/.cache/snapfind/models}, outside the repository.
 # The embedder-service build runs it in its initialize phase (skip with -Dsnapfind.skipModelsBuild); it returns at
 # once when the cache already holds every model built from the current inputs (this script, build_models.py and
-# models-requirements.txt). Usage: scripts/build-models.sh [--if-needed (the default) | --force]
+# models-requirements.txt). Usage: scripts/build-models.sh [--if-needed (the default) | --force | --venv]
+# --venv only makes sure .venv-models exists (ModelFetcher derives a MobileNetV2 file with its onnx).
 set -euo pipefail
+VENV_ONLY=false
 case "${1:---if-needed}" in
   --if-needed) FORCE=false ;;
   --force) FORCE=true ;;
-  *) echo "usage: scripts/build-models.sh [--if-needed | --force]" >&2; exit 2 ;;
+  --venv) FORCE=false; VENV_ONLY=true ;;
+  *) echo "usage: scripts/build-models.sh [--if-needed | --force | --venv]" >&2; exit 2 ;;
 esac
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${SNAPFIND_MODELS_CACHE:-$HOME/.cache/snapfind/models}"
@@ -28,7 +31,7 @@ up_to_date() {
     [ -f "$CACHE/$name" ] || return 1
   done < <(sed '1d;$d' "$STAMP")
 }
-if [ "$FORCE" = false ] && up_to_date; then
+if [ "$VENV_ONLY" = false ] && [ "$FORCE" = false ] && up_to_date; then
   exit 0
 fi
 if [ "$FORCE" = true ]; then rm -f "$STAMP"; fi
@@ -39,7 +42,7 @@ mkdir -p "$CACHE"
 if command -v flock >/dev/null; then
   exec 9>"$CACHE/.build-models.lock"
   flock 9
-  if [ "$FORCE" = false ] && up_to_date; then
+  if [ "$VENV_ONLY" = false ] && [ "$FORCE" = false ] && up_to_date; then
     exit 0
   fi
 fi
@@ -53,6 +56,7 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/n
     -r "$REQUIREMENTS"
   echo "$REQ_SHA" > "$VENV/.requirements.sha256"
 fi
+if [ "$VENV_ONLY" = true ]; then exit 0; fi
 echo "build-models: building the EfficientNet-Lite backbones into $CACHE ..."
 "$VENV/bin/python" "$ROOT/scripts/build_models.py" --cache "$CACHE" --key "$KEY"
 up_to_date || { echo "build-models: FAILED: $STAMP does not record a complete build" >&2; exit 1; }

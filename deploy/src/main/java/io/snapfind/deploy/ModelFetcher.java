@@ -92,19 +92,26 @@ public final class ModelFetcher {
         Path root = ProjectPaths.root();
         Path python = root.resolve(".venv-models/bin/python");
         if (!Files.isExecutable(python)) {
-            throw new IOException("cannot derive " + MOBILENET_EMBED.file() + ": " + python + " is missing; the build "
-                    + "installs it (./mvnw install, or scripts/build-models.sh)");
+            // A clone whose build found the backbones already cached has no virtualenv yet: make it (numpy and onnx).
+            run("making the models virtualenv", root.resolve("scripts/build-models.sh").toString(), "--venv");
         }
         Path partial = files.partial(MOBILENET_EMBED);
-        Process process = new ProcessBuilder(python.toString(), root.resolve("scripts/build_models.py").toString(),
-                "--derive-mobilenet-embed", cache.resolve("mobilenet_v2_uint8.onnx").toString(), partial.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (process.waitFor() != 0) {
+        try {
+            run("deriving " + MOBILENET_EMBED.file(), python.toString(), root.resolve("scripts/build_models.py").toString(),
+                    "--derive-mobilenet-embed", cache.resolve("mobilenet_v2_uint8.onnx").toString(), partial.toString());
+        } catch (IOException e) {
             Files.deleteIfExists(partial);
-            throw new IOException("deriving " + MOBILENET_EMBED.file() + " failed: " + output);
+            throw e;
         }
         return files.install(partial, MOBILENET_EMBED, How.DERIVED, MOBILENET_EMBED.url());
+    }
+
+    private static void run(String what, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (process.waitFor() != 0) {
+            throw new IOException(what + " failed (" + String.join(" ", command) + "): " + output);
+        }
     }
 
     private Fetched deriveCocoNames() throws IOException {

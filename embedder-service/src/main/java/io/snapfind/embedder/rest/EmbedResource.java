@@ -18,7 +18,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import io.snapfind.embedder.Embedder;
 import io.snapfind.embedder.EmbedderOverloaded;
 import io.snapfind.embedder.EmbeddingFailed;
 import io.snapfind.embedder.ImageEmbedder;
