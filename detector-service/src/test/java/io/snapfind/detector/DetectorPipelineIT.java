@@ -268,6 +268,68 @@ class DetectorPipelineIT {
     }
 
     @Test
+    void aProductWithMoreImagesThanTheLimitIsDeadLetteredWhole() {
+        String product = "many-" + UUID.randomUUID().toString().substring(0, 8);
+        List<ProductImage> images = new java.util.ArrayList<>();
+        for (int i = 0; i < 33; i++) {
+            images.add(ProductImage.ofBytes("image-" + i, DetectorTestImages.dog()));
+        }
+        byte[] value = CODEC.encode(ProductEvent.upsert(product, "pets", "Many dogs", Map.of(), images,
+                Instant.parse("2025-03-01T12:00:00Z")));
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.CATALOG_PRODUCTS, product, value));
+            producer.flush();
+        }
+        DeadLetter letter = DEAD_LETTER_CODEC.decodeDeadLetter(await(DeadLetter.topicFor(Topics.CATALOG_PRODUCTS),
+                r -> product.equals(r.key()), 1).get(0).value());
+        assertEquals("too-many-images", letter.reason());
+        assertTrue(letter.detail().contains("33 images, at most 32"), letter.detail());
+        assertArrayEquals(value, letter.originalValue(), "the whole event is kept for a replay");
+    }
+
+    /** A burst of large uploads gets 503 with Retry-After beyond the detection slots, never a 500 or an OOM. */
+    @Test
+    void aBurstBeyondTheDetectionSlotsIsShedWith503() throws Exception {
+        java.awt.image.BufferedImage large = new java.awt.image.BufferedImage(6000, 4000,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = large.createGraphics();
+        g.setPaint(new java.awt.GradientPaint(0, 0, java.awt.Color.ORANGE, 6000, 4000, java.awt.Color.BLUE));
+        g.fillRect(0, 0, 6000, 4000);
+        g.dispose();
+        byte[] photo = io.snapfind.imaging.JpegEncoder.encode(large, 0.8f);
+        int clients = 12;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        List<java.util.concurrent.Future<io.restassured.response.Response>> answers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().contentType("application/octet-stream").body(photo).post("/v1/detect");
+                }));
+            }
+            start.countDown();
+            int ok = 0;
+            int shed = 0;
+            for (var answer : answers) {
+                io.restassured.response.Response response = answer.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                if (response.statusCode() == 503) {
+                    shed++;
+                    assertEquals("1", response.header("Retry-After"));
+                    assertEquals("overloaded", response.jsonPath().getString("reason"));
+                } else {
+                    assertEquals(200, response.statusCode(), response.asString());
+                    ok++;
+                }
+            }
+            assertTrue(ok >= 1 && shed >= 1, ok + " answered, " + shed + " shed");
+        } finally {
+            pool.shutdownNow();
+        }
+        given().contentType("application/octet-stream").body(photo).post("/v1/detect").then().statusCode(200);
+    }
+
+    @Test
     void refusesBadImagesWithProblemDetails() {
         assertProblem(given().multiPart("image", "a.jpg", DetectorTestImages.text(), "image/jpeg"), 415, "not-an-image");
         assertProblem(given().multiPart("image", "bomb.png", DetectorTestImages.pngHeaderClaiming(30000, 30000), "image/png"),

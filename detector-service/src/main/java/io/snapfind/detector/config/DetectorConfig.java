@@ -62,6 +62,13 @@ public interface DetectorConfig {
     @WithDefault("60s")
     Duration publishTimeout();
 
+    /**
+     * Images one product may have: each is fetched and detected in turn on the ordered consumer, so an upsert with
+     * more is dead-lettered whole (reason {@code too-many-images}) and the index keeps the previous version.
+     */
+    @WithDefault("32")
+    int maxImagesPerProduct();
+
     interface Crops {
         /** Detection crops per image at most, best score first; the whole-image crop 0 comes on top. */
         @WithDefault("5")

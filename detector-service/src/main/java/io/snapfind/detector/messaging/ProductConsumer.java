@@ -47,6 +47,7 @@ public class ProductConsumer {
     private final DeadLetterPublisher deadLetters;
     private final DetectorMetrics metrics;
     private final Duration publishTimeout;
+    private final int maxImagesPerProduct;
     private final EventCodec codec = new EventCodec();
 
     ProductConsumer(ProductProcessor processor, @Channel("images-crops") MutinyEmitter<byte[]> crops,
@@ -59,6 +60,7 @@ public class ProductConsumer {
                 .subscribeAsCompletionStage());
         this.metrics = metrics;
         this.publishTimeout = config.publishTimeout();
+        this.maxImagesPerProduct = config.maxImagesPerProduct();
     }
 
     @Incoming("catalog-products")
@@ -69,6 +71,12 @@ public class ProductConsumer {
             event = codec.decodeProduct(record.value());
         } catch (ContractViolation e) {
             deadLetter(record, "event", reasonOf(e, record.value()), e.getMessage(), record.key(), null);
+            return;
+        }
+        if (event.type() == ProductEvent.Type.UPSERT && event.images().size() > maxImagesPerProduct) {
+            deadLetter(record, "event", "too-many-images", "the product has " + event.images().size()
+                    + " images, at most " + maxImagesPerProduct + " are processed (snapfind.detector."
+                    + "max-images-per-product)", event.productId(), null);
             return;
         }
         long start = System.nanoTime();

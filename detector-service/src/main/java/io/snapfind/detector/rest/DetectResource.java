@@ -74,11 +74,13 @@ public class DetectResource {
     private final ImageDecoder decoder;
     private final Detector detector;
     private final CropCutter cutter;
+    private final DetectionSlots slots;
 
-    DetectResource(ImageDecoder decoder, Detector detector, CropCutter cutter) {
+    DetectResource(ImageDecoder decoder, Detector detector, CropCutter cutter, DetectionSlots slots) {
         this.decoder = decoder;
         this.detector = detector;
         this.cutter = cutter;
+        this.slots = slots;
     }
 
     @POST
@@ -94,6 +96,8 @@ public class DetectResource {
             @APIResponse(responseCode = "415", description = "Not a supported image",
                     content = @Content(mediaType = Problem.MEDIA_TYPE)),
             @APIResponse(responseCode = "422", description = "Empty or corrupt image",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE)),
+            @APIResponse(responseCode = "503", description = "Every detection slot is busy; retry after Retry-After",
                     content = @Content(mediaType = Problem.MEDIA_TYPE)) })
     public DetectResponse detectUpload(@RestForm("image") FileUpload image, @Parameter(description = CROPS_PARAMETER)
             @QueryParam("crops") @DefaultValue("0") int crops) throws ImageRejected {
@@ -126,6 +130,8 @@ public class DetectResource {
             @APIResponse(responseCode = "415", description = "Not a supported image",
                     content = @Content(mediaType = Problem.MEDIA_TYPE)),
             @APIResponse(responseCode = "422", description = "Empty or corrupt image",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE)),
+            @APIResponse(responseCode = "503", description = "Every detection slot is busy; retry after Retry-After",
                     content = @Content(mediaType = Problem.MEDIA_TYPE)) })
     public DetectResponse detectRaw(byte[] image, @Parameter(description = CROPS_PARAMETER)
             @QueryParam("crops") @DefaultValue("0") int crops) throws ImageRejected {
@@ -146,6 +152,8 @@ public class DetectResource {
             @APIResponse(responseCode = "415", description = "Not a supported image",
                     content = @Content(mediaType = Problem.MEDIA_TYPE)),
             @APIResponse(responseCode = "422", description = "Empty or corrupt image",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE)),
+            @APIResponse(responseCode = "503", description = "Every detection slot is busy; retry after Retry-After",
                     content = @Content(mediaType = Problem.MEDIA_TYPE)) })
     public DetectResponse detectBase64(DetectRequest request, @Parameter(description = CROPS_PARAMETER)
             @QueryParam("crops") @DefaultValue("0") int crops) throws ImageRejected {
@@ -187,6 +195,10 @@ public class DetectResource {
     }
 
     private DetectResponse detect(byte[] bytes, int crops) throws ImageRejected {
+        return slots.run(() -> detectNow(bytes, crops));
+    }
+
+    private DetectResponse detectNow(byte[] bytes, int crops) throws ImageRejected {
         long start = System.nanoTime();
         DecodedImage image = decoder.decode(bytes);
         double decodeMs = (System.nanoTime() - start) / 1_000_000.0;
