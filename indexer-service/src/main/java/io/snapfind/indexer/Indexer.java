@@ -82,11 +82,12 @@ public final class Indexer {
             }
         }
         List<Accepted> stale = new ArrayList<>();
-        accepted = withoutStale(accepted, stale);
+        Map<String, Map<String, Manifest>> manifests = new LinkedHashMap<>();
+        accepted = withoutStale(accepted, stale, manifests);
         Totals totals;
         List<Instant> indexed = new ArrayList<>();
         try {
-            totals = apply(IndexPlan.of(accepted.stream().map(Accepted::change).toList()));
+            totals = apply(IndexPlan.of(accepted.stream().map(Accepted::change).toList()), manifests);
             accepted.forEach(a -> {
                 indexed.add(a.occurredAt());
                 logIndexed(a);
@@ -96,7 +97,8 @@ public final class Indexer {
             totals = new Totals();
             for (Accepted one : accepted) {
                 try {
-                    totals.add(apply(IndexPlan.of(List.of(one.change()))));
+                    // Earlier writes of this batch may have changed the manifests: each one reads them again.
+                    totals.add(apply(IndexPlan.of(List.of(one.change())), null));
                     indexed.add(one.occurredAt());
                     logIndexed(one);
                 } catch (IndexRejectedException e) {
@@ -112,9 +114,11 @@ public final class Indexer {
     /**
      * The changes that are not older than what the index holds for their product: its manifest's version in the
      * change's collection (every collection for a deletion, which applies to all), or an earlier change of the batch.
-     * The rest go to {@code stale}, in order.
+     * The rest go to {@code stale}, in order; the manifests read go to {@code manifests} (collection → productId), so
+     * that applying the batch need not read them again.
      */
-    private List<Accepted> withoutStale(List<Accepted> accepted, List<Accepted> stale) {
+    private List<Accepted> withoutStale(List<Accepted> accepted, List<Accepted> stale,
+            Map<String, Map<String, Manifest>> manifests) {
         if (accepted.isEmpty()) {
             return accepted;
         }
@@ -130,9 +134,11 @@ public final class Indexer {
         Map<String, Map<String, ProductVersion>> known = new LinkedHashMap<>();
         productsByCollection.forEach((collection, productIds) -> {
             Map<String, ProductVersion> versions = known.computeIfAbsent(collection, c -> new LinkedHashMap<>());
+            Map<String, Manifest> read = manifests.computeIfAbsent(collection, c -> new LinkedHashMap<>());
             for (List<String> chunk : chunks(List.copyOf(productIds), PRODUCT_CHUNK)) {
-                index.manifests(collection, chunk).forEach((id, manifest) -> versions.put(id, manifest.version()));
+                read.putAll(index.manifests(collection, chunk));
             }
+            read.forEach((id, manifest) -> versions.put(id, manifest.version()));
         });
         List<Accepted> current = new ArrayList<>(accepted.size());
         for (Accepted one : accepted) {
@@ -202,7 +208,11 @@ public final class Indexer {
         return rows;
     }
 
-    private Totals apply(IndexPlan plan) {
+    /**
+     * @param manifests the manifests as they were before the plan (collection → productId, from
+     *                  {@link #withoutStale}), or null to read them
+     */
+    private Totals apply(IndexPlan plan, Map<String, Map<String, Manifest>> manifests) {
         Totals totals = new Totals();
         if (!plan.deletedProducts().isEmpty()) {
             List<String> deleted = List.copyOf(plan.deletedProducts().keySet());
@@ -224,7 +234,9 @@ public final class Indexer {
         }
         for (Map.Entry<String, List<IndexPlan.ProductImages>> products : plan.productImages().entrySet()) {
             for (List<IndexPlan.ProductImages> chunk : chunks(products.getValue(), PRODUCT_CHUNK)) {
-                totals.deleted += replaceManifests(products.getKey(), chunk);
+                totals.deleted += replaceManifests(products.getKey(), chunk,
+                        manifests == null ? null : manifests.getOrDefault(products.getKey(), Map.of()),
+                        plan.deletedProducts().keySet());
             }
         }
         return totals;
@@ -234,14 +246,17 @@ public final class Indexer {
      * Reads the products' manifests by key, deletes the crops that are gone by key, then writes the new manifests.
      * Only key lookups: Milvus (Lite above all) would otherwise evaluate a productId filter on every row. The manifest
      * is written last, so after a crash the replay still finds the old one and deletes the same stale crops.
+     * {@code known} holds the manifests read before phase 1 (null: read them now); a product the plan deleted has
+     * none left, whatever was read.
      */
-    private long replaceManifests(String collection, List<IndexPlan.ProductImages> products) {
-        Map<String, Manifest> before = index.manifests(collection,
+    private long replaceManifests(String collection, List<IndexPlan.ProductImages> products,
+            Map<String, Manifest> known, Set<String> deletedProducts) {
+        Map<String, Manifest> before = known != null ? known : index.manifests(collection,
                 products.stream().map(IndexPlan.ProductImages::productId).toList());
         List<String> stale = new ArrayList<>();
         Map<String, Manifest> after = new LinkedHashMap<>();
         for (IndexPlan.ProductImages product : products) {
-            Manifest previous = before.get(product.productId());
+            Manifest previous = deletedProducts.contains(product.productId()) ? null : before.get(product.productId());
             Map<String, Set<String>> previousImages = previous == null ? Map.of() : previous.images();
             Map<String, Set<String>> next = product.after(previousImages);
             stale.addAll(IndexPlan.ProductImages.removed(previousImages, next));

@@ -167,29 +167,17 @@ class MilvusVectorStoreIT {
     }
 
     @Test
-    void anExplicitVersionIsReadBackFromAnOverflowingManifest() {
-        IndexSettings settings = IndexSettings.of(PREFIX + "verbig_", "unused_alias", "m", DIM, true);
-        Indexer indexer = new Indexer(index, settings, 1000, Clock.systemUTC());
-        List<String> images = java.util.stream.IntStream.range(0, 200)
-                .mapToObj(i -> "image-" + i + "-" + "x".repeat(300)).toList();
-        indexer.index(images.stream()
-                .map(image -> record(TestEvents.vectors("big", image, images, "m", DIM, 0).withVersion(7L))).toList());
-        Manifest manifest = index.manifests(settings.active().name(), List.of("big")).get("big");
-        assertEquals(200, manifest.images().size());
-        assertEquals(7L, manifest.version().explicit());
-    }
-
-    @Test
     void aProductTooBigForItsManifestIsStillCleanedUpFromItsRows() {
         IndexSettings settings = IndexSettings.of(PREFIX + "big_", "unused_alias", "m", DIM, true);
         Indexer indexer = new Indexer(index, settings, 1000, Clock.systemUTC());
         List<String> images = java.util.stream.IntStream.range(0, 200)
                 .mapToObj(i -> "image-" + i + "-" + "x".repeat(300)).toList();
         indexer.index(images.stream()
-                .map(image -> record(TestEvents.vectors("big", image, images, "m", DIM, 0))).toList());
+                .map(image -> record(TestEvents.vectors("big", image, images, "m", DIM, 0).withVersion(7L))).toList());
         String collection = settings.active().name();
-        assertEquals(200, index.manifests(collection, List.of("big")).get("big").images().size(),
-                "the 68 KB manifest overflowed and is read back from the rows");
+        Manifest overflowed = index.manifests(collection, List.of("big")).get("big");
+        assertEquals(200, overflowed.images().size(), "the 68 KB manifest overflowed and is read back from the rows");
+        assertEquals(7L, overflowed.version().explicit(), "the version is kept beside an overflowing manifest");
         assertEquals(Boolean.TRUE, client.query(io.milvus.v2.service.vector.request.QueryReq.builder()
                 .collectionName(MilvusVectorStore.manifestOf(collection)).filter("productId == \"big\"")
                 .outputFields(List.of(IndexSchema.MANIFEST_OVERFLOW)).build())
