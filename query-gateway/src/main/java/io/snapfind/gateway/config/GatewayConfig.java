@@ -40,10 +40,47 @@ public interface GatewayConfig {
     @WithDefault("5s")
     Duration publishTimeout();
 
+    /** Who may search ({@code /v1/search}, {@code /v1/explain}, {@code /v1/products/{id}/similar}) and how often. */
+    Search search();
+
     /** Fetching a query photo by {@code imageUrl}. */
     Fetch fetch();
 
+    interface Search {
+        /**
+         * Key search clients send as {@code X-API-Key}; none: search is open to whoever reaches the gateway (the web
+         * page sends no key, so with one set it works only behind a proxy that adds it).
+         */
+        Optional<String> apiKey();
+
+        /**
+         * Searches per second one client may make on average (a client is its key, else its address); 0: no
+         * limit. Beyond it the answer is 429 with {@code Retry-After}.
+         */
+        @WithDefault("0")
+        double perClientPerSecond();
+
+        /** How many searches a client may make at once beyond its rate, e.g. the regions of one room photo. */
+        @WithDefault("20")
+        int burst();
+    }
+
     interface Fetch {
+        /**
+         * Whether a search may name its photo by {@code imageUrl}, which makes the gateway fetch a URL for anyone
+         * who can reach it: off unless a deployment wants it, and then rate-limited below.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** {@code imageUrl} fetches per minute one client may make. */
+        @WithDefault("30")
+        int perClientPerMinute();
+
+        /** {@code imageUrl} fetches per minute over all clients, so many addresses cannot turn it into a proxy. */
+        @WithDefault("300")
+        int perMinute();
+
         /** Allow loopback addresses; for tests only, never in production. */
         @WithDefault("false")
         boolean allowLoopback();

@@ -23,11 +23,13 @@ import io.snapfind.imaging.ImageRejected;
 import io.snapfind.imaging.fetch.FetchRefused;
 import io.snapfind.imaging.fetch.SafeImageFetcher;
 import io.snapfind.support.problem.ProblemException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -72,11 +74,13 @@ public class SearchResource {
     private final SearchService search;
     private final ImageDecoder decoder;
     private final SafeImageFetcher fetcher;
+    private final SearchGuard guard;
 
-    SearchResource(SearchService search, ImageDecoder decoder, SafeImageFetcher fetcher) {
+    SearchResource(SearchService search, ImageDecoder decoder, SafeImageFetcher fetcher, SearchGuard guard) {
         this.search = search;
         this.decoder = decoder;
         this.fetcher = fetcher;
+        this.guard = guard;
     }
 
     @POST
@@ -100,7 +104,7 @@ public class SearchResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Search with a base64 photo ('image') or a photo URL ('imageUrl')")
-    public Uni<SearchResult> json(JsonSearch body, @BeanParam Options options) {
+    public Uni<SearchResult> json(JsonSearch body, @BeanParam Options options, @Context HttpServerRequest http) {
         if (body == null || (body.image() == null) == (body.imageUrl() == null)) {
             throw new ProblemException(Response.Status.BAD_REQUEST, "Bad search",
                     "send exactly one of 'image' (base64) or 'imageUrl'");
@@ -114,6 +118,7 @@ public class SearchResource {
             }
             return run(bytes, options);
         }
+        guard.admitFetch(SearchGuard.client(http));
         return Uni.createFrom().item(() -> fetch(body.imageUrl())).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .flatMap(bytes -> run(bytes, options));
     }

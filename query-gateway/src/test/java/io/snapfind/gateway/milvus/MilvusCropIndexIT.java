@@ -28,6 +28,7 @@ import io.snapfind.gateway.CropIndex;
 import io.snapfind.gateway.Hit;
 import io.snapfind.gateway.ProductFilter;
 import io.snapfind.gateway.ModelMismatchException;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.snapfind.gateway.config.GatewayConfig;
 import io.snapfind.harness.SharedInfrastructure;
 import io.snapfind.milvus.IndexSchema;
@@ -54,42 +55,10 @@ class MilvusCropIndexIT {
             return Duration.ofSeconds(10);
         }
     });
-    private final MilvusCropIndex index = new MilvusCropIndex(connection, new GatewayConfig() {
-        @Override
-        public Optional<String> apiKey() {
-            return Optional.empty();
-        }
-
-        @Override
-        public String collectionAlias() {
-            return alias;
-        }
-
-        @Override
-        public long maxImageBytes() {
-            return 1 << 20;
-        }
-
-        @Override
-        public long maxImagePixels() {
-            return 1 << 20;
-        }
-
-        @Override
-        public Optional<java.nio.file.Path> picturesDir() {
-            return Optional.empty();
-        }
-
-        @Override
-        public java.time.Duration publishTimeout() {
-            return java.time.Duration.ofSeconds(5);
-        }
-
-        @Override
-        public Fetch fetch() {
-            return () -> false;
-        }
-    });
+    private final MilvusCropIndex index = new MilvusCropIndex(connection, new SmallRyeConfigBuilder()
+            .withMapping(GatewayConfig.class).withDefaultValues(Map.of("snapfind.gateway.collection-alias", alias,
+                    "snapfind.gateway.publish-timeout", "PT5S"))
+            .build().getConfigMapping(GatewayConfig.class));
 
     @Test
     void searchesTheAliasAndRefusesVectorsOfAnotherModel() {

@@ -29,7 +29,7 @@ import jakarta.enterprise.inject.Alternative;
  * Stand-ins for the detector, embedder and Milvus, so the web page can be tested on its own: two objects in
  * every photo, and three products for each. The real chain is covered by the end-to-end test.
  */
-public final class FakeSearchBackends implements QuarkusTestProfile {
+public class FakeSearchBackends implements QuarkusTestProfile {
 
     @Override
     public Set<Class<?>> getEnabledAlternatives() {

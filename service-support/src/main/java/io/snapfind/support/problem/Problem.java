@@ -12,15 +12,25 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    /** A problem+json response; a 503 also says when to come back, so clients back off instead of hammering. */
-    public static Response response(int status, String title, String detail, String field, String reason) {
+    /**
+     * A problem+json response; a 503 also says when to come back (1 s unless {@code retryAfterSeconds} says), so
+     * clients back off instead of hammering.
+     */
+    public static Response response(int status, String title, String detail, String field, String reason,
+            Long retryAfterSeconds) {
         Response.ResponseBuilder response = Response.status(status);
-        if (status == 503) {
+        if (retryAfterSeconds != null) {
+            response.header("Retry-After", retryAfterSeconds.toString());
+        } else if (status == 503) {
             response.header("Retry-After", "1");
         }
         return response.type(MEDIA_TYPE)
                 .entity(new Problem("about:blank", title, status, detail, field, reason))
                 .build();
+    }
+
+    public static Response response(int status, String title, String detail, String field, String reason) {
+        return response(status, title, detail, field, reason, null);
     }
 
     public static Response response(int status, String title, String detail) {

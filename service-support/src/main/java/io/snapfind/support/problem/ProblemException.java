@@ -14,6 +14,7 @@ public class ProblemException extends RuntimeException {
     private final String title;
     private final String field;
     private final String reason;
+    private final Long retryAfterSeconds;
 
     public ProblemException(int status, String title, String detail) {
         this(status, title, detail, null, null);
@@ -24,11 +25,23 @@ public class ProblemException extends RuntimeException {
     }
 
     public ProblemException(int status, String title, String detail, String field, String reason) {
+        this(status, title, detail, field, reason, null);
+    }
+
+    private ProblemException(int status, String title, String detail, String field, String reason,
+            Long retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.title = title;
         this.field = field;
         this.reason = reason;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** A refusal that will pass later (429, 503): the answer says after how many seconds, as {@code Retry-After}. */
+    public static ProblemException retryLater(int status, String title, String detail, String reason,
+            long retryAfterSeconds) {
+        return new ProblemException(status, title, detail, null, reason, Math.max(1, retryAfterSeconds));
     }
 
     public int status() {
@@ -45,5 +58,10 @@ public class ProblemException extends RuntimeException {
 
     public String reason() {
         return reason;
+    }
+
+    /** Seconds after which the request may pass, or null when the problem does not say. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

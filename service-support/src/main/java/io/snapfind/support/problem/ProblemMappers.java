@@ -21,7 +21,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return Problem.response(e.status(), e.title(), e.getMessage(), e.field(), e.reason());
+        return Problem.response(e.status(), e.title(), e.getMessage(), e.field(), e.reason(), e.retryAfterSeconds());
     }
 
     @ServerExceptionMapper
