@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.snapfind.deploy.catalog.CatalogFile;
 import io.snapfind.deploy.catalog.CatalogImport;
+import io.snapfind.deploy.catalog.DeadLetterReplay;
 import io.snapfind.deploy.catalog.HttpGateway;
 import io.snapfind.deploy.catalog.KafkaDeadLetters;
 import io.snapfind.deploy.catalog.ProgressLine;
@@ -94,7 +96,7 @@ final class ImportCommands {
         }
 
         /** The gateway's and Kafka's addresses from the running launcher's status file. */
-        private Map<String, String> addresses() throws IOException {
+        Map<String, String> addresses() throws IOException {
             Map<String, String> addresses = new HashMap<>();
             Path status = runDir().resolve(Launcher.STATUS_FILE);
             if (Files.exists(status)) {
@@ -212,6 +214,57 @@ final class ImportCommands {
                 }
                 Launcher.say(line.toString());
             }
+        }
+    }
+
+    @Command(name = "replay", description = "Send dead letters back through the pipeline once their cause is fixed: "
+            + "each chosen letter's original record to the topic it failed on. Safe to repeat: the indexer skips an "
+            + "event older than the product's indexed version.")
+    static final class Replay extends Target implements Callable<Integer> {
+        @Option(names = "--topic", description = "Source topic whose letters to replay; repeatable (default: "
+                + "catalog.products, images.crops and images.vectors)")
+        List<String> topics = new ArrayList<>(KafkaDeadLetters.SOURCE_TOPICS);
+
+        @Option(names = "--reason", description = "Only letters of this reason, e.g. http-status or timeout")
+        String reason;
+
+        @Option(names = "--product", description = "Only letters of this productId")
+        String productId;
+
+        @Option(names = "--since", description = "Only letters that failed at or after this instant "
+                + "(ISO-8601, e.g. 2026-12-02T10:00:00Z) or this long ago (e.g. PT1H); default: all")
+        String since;
+
+        @Option(names = "--dry-run", description = "Count what would be replayed, publish nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() throws Exception {
+            String bootstrap = kafka != null ? kafka : addresses().get("kafka");
+            if (bootstrap == null) {
+                Launcher.say("snapfind is not up (no " + runDir().resolve(Launcher.STATUS_FILE) + "): start it with "
+                        + "./snapfind up, or name the broker with --kafka");
+                return 2;
+            }
+            Instant from;
+            try {
+                from = since == null ? Instant.EPOCH
+                        : since.startsWith("P") ? Instant.now().minus(Duration.parse(since)) : Instant.parse(since);
+            } catch (java.time.format.DateTimeParseException e) {
+                Launcher.say("--since must be an ISO-8601 instant or duration, got " + since);
+                return 2;
+            }
+            DeadLetterReplay.Summary summary = new DeadLetterReplay(bootstrap, Launcher::say).run(
+                    new DeadLetterReplay.Selection(topics, Optional.ofNullable(reason), Optional.ofNullable(productId),
+                            from, Instant.now()), dryRun);
+            summary.matchedByReason().forEach((why, count) -> Launcher.say("  " + why + ": " + count));
+            Launcher.say(String.format("%d letters read, %d selected, %d %s%s%s", summary.read(), summary.matched(),
+                    dryRun ? summary.matched() - summary.withoutOriginal() : summary.replayed(),
+                    dryRun ? "would be replayed (dry run)" : "replayed",
+                    summary.withoutOriginal() == 0 ? "" : ", " + summary.withoutOriginal()
+                            + " without their original record (not replayable)",
+                    summary.unreadable() == 0 ? "" : ", " + summary.unreadable() + " unreadable"));
+            return summary.withoutOriginal() == 0 ? 0 : 1;
         }
     }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "snapfind", mixinStandardHelpOptions = true, subcommands = { Launcher.Up.class, Launcher.Down.class,
         Launcher.Status.class, Launcher.ReindexCommand.class, ImportCommands.Import.class, ImportCommands.Demo.class,
-        Launcher.Models.class },
+        ImportCommands.Replay.class, Launcher.Models.class },
         description = "Run Snapfind locally on embedded defaults.")
 public final class Launcher {
 

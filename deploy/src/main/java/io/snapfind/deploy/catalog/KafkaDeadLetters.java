@@ -32,8 +32,10 @@ import io.snapfind.contracts.Topics;
  */
 public final class KafkaDeadLetters implements CatalogImport.DeadLetters {
 
-    static final List<String> TOPICS = List.of(DeadLetter.topicFor(Topics.CATALOG_PRODUCTS),
-            DeadLetter.topicFor(Topics.IMAGES_CROPS), DeadLetter.topicFor(Topics.IMAGES_VECTORS));
+    /** The topics whose stages dead-letter what they cannot process. */
+    public static final List<String> SOURCE_TOPICS = List.of(Topics.CATALOG_PRODUCTS, Topics.IMAGES_CROPS,
+            Topics.IMAGES_VECTORS);
+    static final List<String> TOPICS = SOURCE_TOPICS.stream().map(DeadLetter::topicFor).toList();
 
     /** A dead letter holds the original record, image bytes included: allow more than an event may carry. */
     private final EventCodec codec = new EventCodec(64 * 1024 * 1024);
