@@ -24,6 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 
+import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.SourceRecord;
 import io.snapfind.indexer.BatchOutcome;
 import io.snapfind.indexer.IndexUnavailableException;
@@ -39,8 +40,10 @@ import io.snapfind.support.deadletter.DeadLetterPublisher;
  * If the batch's partitions are taken away by a rebalance, the batch is abandoned uncommitted and their new owner
  * reads it again from the last commit; every write being idempotent, re-reading is always safe.
  * <p>
- * Any other failure stops the loop without committing, exactly like a crash: the {@link Phase#FAILED} state turns
- * the liveness check down so the process gets restarted, and the batch is read again.
+ * Any other exception is blamed on the batch's content: its records are indexed one at a time, and one that fails on
+ * its own is dead-lettered ({@code indexer-failed}) so the partition moves on ({@code ./snapfind replay} sends it back
+ * once the cause is fixed). An {@link Error} stops the loop without committing, exactly like a crash: the
+ * {@link Phase#FAILED} state turns the liveness check down so the process gets restarted, and the batch is read again.
  */
 public final class IngestLoop implements Runnable {
 
@@ -48,6 +51,8 @@ public final class IngestLoop implements Runnable {
     private static final Duration PAUSED_POLL = Duration.ofMillis(100);
     /** How long the broker may take to acknowledge a batch's dead letters before the batch is retried. */
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
+    /** The stage named in the dead letter of a record that fails the indexer on its own. */
+    static final String STAGE_INGEST = "indexer.ingest";
 
     public enum Phase { STARTING, RUNNING, RETRYING, STOPPED, FAILED }
 
@@ -149,26 +154,93 @@ public final class IngestLoop implements Runnable {
     private void process(ConsumerRecords<String, byte[]> records) {
         List<SourceRecord> batch = new ArrayList<>(records.count());
         Map<TopicPartition, Long> firstOffsets = new LinkedHashMap<>();
-        Map<TopicPartition, OffsetAndMetadata> commit = new LinkedHashMap<>();
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<String, byte[]>> inPartition = records.records(partition);
             firstOffsets.put(partition, inPartition.get(0).offset());
-            commit.put(partition, new OffsetAndMetadata(inPartition.get(inPartition.size() - 1).offset() + 1));
             for (ConsumerRecord<String, byte[]> record : inPartition) {
                 batch.add(new SourceRecord(record.topic(), record.partition(), record.offset(), record.key(),
                         record.value()));
             }
         }
         revoked.clear();
-        for (int attempt = 0; ; attempt++) {
-            if (stopping) {
+        Attempt whole = indexAndCommit(batch, firstOffsets.keySet());
+        if (whole == Attempt.ABANDONED) {
+            rewind(firstOffsets);
+            return;
+        }
+        if (whole.poison() != null) {
+            split(batch, firstOffsets, whole.poison());
+        }
+    }
+
+    /**
+     * A batch failed for a reason other than an outage: one of its records may be poison. Each record is indexed
+     * and committed on its own, in order; one that fails on its own is dead-lettered with the failure, and the
+     * partition moves on instead of failing the same way after every restart.
+     */
+    private void split(List<SourceRecord> batch, Map<TopicPartition, Long> firstOffsets, RuntimeException failure) {
+        LOG.log(Level.WARNING, () -> "A batch of " + batch.size() + " records failed (" + failure
+                + "); indexing its records one at a time to find the poison", failure);
+        Map<TopicPartition, Long> next = new LinkedHashMap<>(firstOffsets);
+        for (SourceRecord record : batch) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            Attempt single = indexAndCommit(List.of(record), Set.of(partition));
+            if (single == Attempt.ABANDONED) {
+                rewind(next);
                 return;
             }
-            if (!Collections.disjoint(revoked, firstOffsets.keySet())) {
+            if (single.poison() != null && !deadLetterPoison(record, single.poison())) {
+                rewind(next);
+                return;
+            }
+            next.put(partition, record.offset() + 1);
+        }
+    }
+
+    /** Dead-letters a record that failed on its own and commits past it; false when it must be read again. */
+    private boolean deadLetterPoison(SourceRecord record, RuntimeException failure) {
+        LOG.log(Level.ERROR, () -> "Dead-lettering " + record.topic() + "/" + record.partition() + "@"
+                + record.offset() + " (product " + record.key() + "): it fails on its own", failure);
+        DeadLetter letter = DeadLetter.of(STAGE_INGEST, "indexer-failed", String.valueOf(failure), record.topic(),
+                record.partition(), record.offset(), record.key(), record.value(), record.key(), null, Instant.now());
+        try {
+            deadLetters.publishAll(List.of(letter), DEAD_LETTER_TIMEOUT);
+            metrics.failure(letter.reason());
+            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1)));
+            return true;
+        } catch (DeadLetterPublisher.DeadLetterUnavailableException | CommitFailedException
+                | RebalanceInProgressException e) {
+            LOG.log(Level.WARNING, () -> "The poison record stays uncommitted and is read again: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** How an attempt at a batch ended: committed, given up uncommitted (stop, rebalance), or failed by its content. */
+    private record Attempt(boolean committed, RuntimeException poison) {
+        static final Attempt COMMITTED = new Attempt(true, null);
+        static final Attempt ABANDONED = new Attempt(false, null);
+    }
+
+    /**
+     * Indexes a batch, publishes its dead letters and commits it, retrying with backoff while Milvus or the
+     * dead-letter topic is unavailable. An {@link Error} is not caught: it stops the loop like a crash.
+     */
+    private Attempt indexAndCommit(List<SourceRecord> batch, Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new LinkedHashMap<>();
+        for (SourceRecord record : batch) {
+            commit.merge(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        for (int attempt = 0; ; attempt++) {
+            if (stopping) {
+                return Attempt.ABANDONED;
+            }
+            if (!Collections.disjoint(revoked, partitions)) {
                 LOG.log(Level.INFO, () -> "Partitions " + revoked + " were reassigned during a retry; their new owner"
                         + " indexes the uncommitted records");
-                rewind(firstOffsets);
-                return;
+                return Attempt.ABANDONED;
             }
             try {
                 BatchOutcome outcome = indexer.index(batch);
@@ -183,7 +255,7 @@ public final class IngestLoop implements Runnable {
                     consumer.resume(consumer.assignment());
                 }
                 setState(Phase.RUNNING, "consuming " + topic, 0);
-                return;
+                return Attempt.COMMITTED;
             } catch (IndexUnavailableException | DeadLetterPublisher.DeadLetterUnavailableException e) {
                 metrics.retry();
                 setState(Phase.RETRYING, e.getMessage(), attempt + 1);
@@ -193,8 +265,12 @@ public final class IngestLoop implements Runnable {
                 indexer.recover();
             } catch (CommitFailedException | RebalanceInProgressException e) {
                 LOG.log(Level.INFO, () -> "Offsets not committed (" + e.getMessage() + "); the batch will be read again");
-                rewind(firstOffsets);
-                return;
+                return Attempt.ABANDONED;
+            } catch (RuntimeException e) {
+                if (attempt > 0) {
+                    consumer.resume(consumer.assignment());
+                }
+                return new Attempt(false, e);
             }
         }
     }

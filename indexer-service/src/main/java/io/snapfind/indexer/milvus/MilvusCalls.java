@@ -10,7 +10,8 @@ import io.snapfind.indexer.IndexUnavailableException;
 
 /**
  * Runs a Milvus call and turns its failures into the indexer's exceptions: requests Milvus will refuse again become
- * {@link IndexRejectedException}, everything else {@link IndexUnavailableException} (worth retrying).
+ * {@link IndexRejectedException} (as do requests the SDK cannot even build), everything else
+ * {@link IndexUnavailableException} (worth retrying).
  */
 final class MilvusCalls {
 
@@ -27,6 +28,9 @@ final class MilvusCalls {
                 throw new IndexRejectedException("Milvus refused to " + what + ": " + e.getMessage(), e);
             }
             throw new IndexUnavailableException("Milvus failed to " + what + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // Thrown by the SDK while it builds the request from a row: the same row fails again, whatever Milvus does.
+            throw new IndexRejectedException("the request to " + what + " is invalid: " + e, e);
         } catch (RuntimeException e) {
             throw new IndexUnavailableException("Milvus failed to " + what + ": " + e, e);
         }

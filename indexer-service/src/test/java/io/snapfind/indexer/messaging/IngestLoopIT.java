@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,6 +132,33 @@ class IngestLoopIT {
         }
     }
 
+    @Test
+    void aRecordThatFailsTheIndexerOnItsOwnIsDeadLetteredAndThePartitionMovesOn() throws Exception {
+        Fixture fixture = new Fixture("poison");
+        MilvusVectorStore milvus = new MilvusVectorStore(() -> client, 16, 64);
+        Map<String, Set<String>> expected = new LinkedHashMap<>();
+        Running running = fixture.start(failingOn("p-poison", milvus));
+        try {
+            for (int p = 0; p < 6; p++) {
+                fixture.send(TestEvents.vectors("p" + p, "a", List.of("a"), MODEL, DIM, 0, 1), expected);
+                if (p == 2) {
+                    fixture.send(TestEvents.vectors("p-poison", "a", List.of("a"), MODEL, DIM, 0), new HashMap<>());
+                }
+            }
+            fixture.awaitIndexed(milvus, expected);
+            await("everything committed", Duration.ofSeconds(30), () -> kafka.lag(fixture.group, fixture.topic) == 0);
+            fixture.assertExactly(milvus, expected);
+            List<DeadLetter> letters = kafka.readAll(DeadLetter.topicFor(fixture.topic)).stream()
+                    .map(record -> new io.snapfind.contracts.EventCodec().decodeDeadLetter(record.value())).toList();
+            assertEquals(List.of("p-poison"), letters.stream().map(DeadLetter::productId).toList());
+            assertEquals("indexer-failed", letters.get(0).reason());
+            assertTrue(letters.get(0).detail().contains("cannot index p-poison"), letters.get(0).detail());
+            assertEquals(IngestLoop.Phase.RUNNING, running.loop.state().phase());
+        } finally {
+            running.stop();
+        }
+    }
+
     /** One test's topic, consumer group and collections. */
     private static final class Fixture {
         final String topic;
@@ -217,6 +245,30 @@ class IngestLoopIT {
         }
     }
 
+    private static final class SimulatedKill extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedKill() {
+            super("simulated kill after the upsert");
+        }
+    }
+
+    /** Throws, as a bug in the indexer or the SDK would, whenever a batch holds a row of the poison product. */
+    private static VectorStore failingOn(String poisonProduct, VectorStore delegate) {
+        return (VectorStore) java.lang.reflect.Proxy.newProxyInstance(VectorStore.class.getClassLoader(),
+                new Class<?>[] { VectorStore.class }, (proxy, method, args) -> {
+                    if (method.getName().equals("upsert") && ((List<?>) args[1]).stream()
+                            .anyMatch(row -> ((io.snapfind.indexer.IndexRow) row).productId().equals(poisonProduct))) {
+                        throw new IllegalStateException("cannot index " + poisonProduct);
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     /** Dies like a killed process right after its first upsert once armed: the stale-crop deletes and the commit never happen. */
     private static final class Crash {
         volatile boolean armed;
@@ -232,7 +284,8 @@ class IngestLoopIT {
                         }
                         if (armed && method.getName().equals("upsert")) {
                             armed = false;
-                            throw new IllegalStateException("simulated kill after the upsert");
+                            // An Error, not an exception: the loop blames exceptions on the batch's content.
+                            throw new SimulatedKill();
                         }
                         return result;
                     });
