@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -20,7 +21,8 @@ import io.snapfind.imaging.ImageRejected;
 
 /**
  * Answers "which products look like this photo": detect (objects mode), crop, embed, search, then keep each
- * product's best crop. Pixel work runs on the given executor, never on the caller's (event-loop) thread.
+ * product's best crop. Pixel work runs on the given executor, never on the caller's (event-loop) thread; when the
+ * executor refuses it (bounded, full), the search fails with {@link BusyException}.
  */
 public class SearchService {
 
@@ -83,7 +85,11 @@ public class SearchService {
     }
 
     private CompletionStage<DecodedImage> decoded(SearchQuery query) {
-        return CompletableFuture.supplyAsync(() -> decode(query.image()), pixelWork);
+        try {
+            return CompletableFuture.supplyAsync(() -> decode(query.image()), pixelWork);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new BusyException());
+        }
     }
 
     private CompletionStage<SearchResult> embedAndSearch(SearchQuery query, int width, int height, Regions regions,
@@ -125,6 +131,18 @@ public class SearchService {
 
     /** The answer of {@link #similar}: the products most like {@code productId}, best first. */
     public record Similar(String productId, String modelId, List<Hit> hits) {
+    }
+
+    /**
+     * Every decoding slot and its queue are taken: a decoded photo holds up to 40 megapixels (120 MB as pixels), so
+     * the gateway decodes only a few at once and refuses more rather than run out of memory.
+     */
+    public static final class BusyException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BusyException() {
+            super("the gateway is decoding as many photos as it may at once; retry shortly");
+        }
     }
 
     /** More like this was asked for a product the index does not hold. */

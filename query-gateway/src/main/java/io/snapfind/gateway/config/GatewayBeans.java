@@ -1,6 +1,11 @@
 package io.snapfind.gateway.config;
 
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.snapfind.gateway.CropEmbedder;
 import io.snapfind.gateway.CropIndex;
 import io.snapfind.gateway.MatchExplainer;
@@ -39,7 +44,18 @@ public class GatewayBeans {
 
     @Produces
     @ApplicationScoped
-    SearchService searchService(ObjectDetector detector, CropEmbedder embedder, CropIndex index, ImageDecoder decoder) {
-        return new SearchService(detector, embedder, index, decoder, Infrastructure.getDefaultWorkerPool());
+    SearchService searchService(ObjectDetector detector, CropEmbedder embedder, CropIndex index, ImageDecoder decoder,
+            GatewayConfig config) {
+        // Bounded on purpose: each decode holds a whole photo's pixels (up to 120 MB at 40 MP), and an unbounded pool
+        // let 100 concurrent 39 MP uploads exhaust the heap (AbuseSuiteIT); beyond the queue a search answers 503.
+        AtomicInteger numbers = new AtomicInteger();
+        ThreadFactory daemons = task -> {
+            Thread thread = new Thread(task, "gateway-decode-" + numbers.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return new SearchService(detector, embedder, index, decoder, new ThreadPoolExecutor(config.decode().threads(),
+                config.decode().threads(), 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.decode().queue()),
+                daemons, new ThreadPoolExecutor.AbortPolicy()));
     }
 }

@@ -40,6 +40,19 @@ public interface GatewayConfig {
     @WithDefault("5s")
     Duration publishTimeout();
 
+    /** Decoding query photos (whole-photo searches and the detector's fallback). */
+    Decode decode();
+
+    interface Decode {
+        /** Photos decoded at once; each holds its pixels, up to 120 MB at the 40-megapixel limit. */
+        @WithDefault("2")
+        int threads();
+
+        /** Photos waiting for a decoding thread; beyond them a search answers 503 with {@code Retry-After}. */
+        @WithDefault("8")
+        int queue();
+    }
+
     /** Who may search ({@code /v1/search}, {@code /v1/explain}, {@code /v1/products/{id}/similar}) and how often. */
     Search search();
 
@@ -63,6 +76,13 @@ public interface GatewayConfig {
         /** How many searches a client may make at once beyond its rate, e.g. the regions of one room photo. */
         @WithDefault("20")
         int burst();
+
+        /**
+         * Searches answered at once over all clients, their uploads included (up to 30 MB each); beyond, 503 with
+         * {@code Retry-After} before the upload is read.
+         */
+        @WithDefault("16")
+        int maxInFlight();
     }
 
     interface Fetch {

@@ -30,6 +30,11 @@ public class GatewayProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response busy(SearchService.BusyException e) {
+        return Problem.response(503, "Search busy", e.getMessage(), null, "overloaded");
+    }
+
+    @ServerExceptionMapper
     public Response notIndexed(SearchService.NotIndexedException e) {
         return respond(404, "Not indexed", e.getMessage(), null);
     }

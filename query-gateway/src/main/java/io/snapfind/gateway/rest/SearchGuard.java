@@ -2,7 +2,9 @@ package io.snapfind.gateway.rest;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -33,6 +35,7 @@ public class SearchGuard {
 
     private final Optional<ApiKeyCheck> key;
     private final Optional<PerClient> searches;
+    private final Semaphore inFlight;
     private final boolean fetchEnabled;
     private final PerClient fetches;
     private final Bucket allFetches;
@@ -45,6 +48,7 @@ public class SearchGuard {
                 ? Optional.of(new PerClient(() -> bucket(search.burst(),
                         Math.max(1, Math.round(search.perClientPerSecond() * 60)), Duration.ofMinutes(1))))
                 : Optional.empty();
+        inFlight = new Semaphore(search.maxInFlight());
         GatewayConfig.Fetch fetch = config.fetch();
         fetchEnabled = fetch.enabled();
         fetches = new PerClient(() -> bucket(fetch.perClientPerMinute(), fetch.perClientPerMinute(),
@@ -61,7 +65,27 @@ public class SearchGuard {
                 || request.getMethod().equals("GET") && path.startsWith("/v1/products/") && path.endsWith("/similar");
         if (search) {
             admitSearch(request.getHeaderString(ProductResource.API_KEY_HEADER), client(http));
+            holdSlot(http);
         }
+    }
+
+    /**
+     * Takes one of the searches in flight until its answer ends or its connection closes. The filter runs before
+     * the body is read, so a burst of large uploads beyond the slots is refused before it fills the heap.
+     */
+    private void holdSlot(HttpServerRequest http) {
+        if (!inFlight.tryAcquire()) {
+            throw ProblemException.retryLater(503, "Search busy", "the gateway is answering as many searches as it may "
+                    + "at once (snapfind.gateway.search.max-in-flight); retry shortly", "overloaded", 1);
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                inFlight.release();
+            }
+        };
+        http.response().endHandler(ignored -> release.run());
+        http.response().closeHandler(ignored -> release.run());
     }
 
     /** The caller as the rate limits count it. */

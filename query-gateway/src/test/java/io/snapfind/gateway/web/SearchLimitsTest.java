@@ -27,6 +27,8 @@ class SearchLimitsTest {
             return Map.of("snapfind.gateway.search.api-key", "search-key",
                     "snapfind.gateway.search.per-client-per-second", "0.01",
                     "snapfind.gateway.search.burst", "3",
+                    // One at a time: the sequential searches below pass only if each answer frees its slot.
+                    "snapfind.gateway.search.max-in-flight", "1",
                     "snapfind.gateway.fetch.enabled", "false");
         }
     }
