@@ -59,7 +59,7 @@ field() { tr -d '\n' | sed -n "s/.*\"$1\" *: *\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\
 
 # GET /v1/admin/collections as lines "name rows aliased" (Jackson writes one object per collection).
 collections() {
-    admin GET /v1/admin/collections | tr -d '\n' | sed 's/},{/}\n{/g' | while IFS= read -r row; do
+    admin GET /v1/admin/collections | tr -d '\n' | sed 's/},{/}\n{/g' | while IFS= read -r row || [[ -n $row ]]; do
         printf '%s %s %s\n' "$(field name <<< "$row")" "$(field rows <<< "$row")" "$(field aliased <<< "$row")"
     done
 }
