@@ -140,6 +140,7 @@ class AbuseSuiteIT {
             record("imageUrl, not http", "422 scheme-not-allowed", fetchOutcome("file:///etc/passwd"));
             record("slow upload (10 s) while others search", "200, others 200", slowUpload(jpeg, dog));
             record("100 concurrent 39-megapixel uploads", "only 200/429/503, all alive", concurrentUploads(system));
+            record("  ... and search served again after the burst", "200 within 60 s", recovered(dog));
 
             // The ingest API and the topics
             record("malformed JSON ingest", "400", status(postWithKey("/v1/products",
@@ -298,6 +299,7 @@ class AbuseSuiteIT {
         byte[] huge = largeJpeg(7680, 5120);
         ExecutorService pool = Executors.newFixedThreadPool(100);
         Map<Integer, Integer> codes = new ConcurrentHashMap<>();
+        Map<String, Integer> refusals = new ConcurrentHashMap<>();
         try {
             List<Future<?>> calls = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -305,7 +307,12 @@ class AbuseSuiteIT {
                 calls.add(pool.submit(() -> {
                     int code;
                     try {
-                        code = post("/v1/search?mode=" + mode, "application/octet-stream", huge).statusCode();
+                        HttpResponse<String> answer = post("/v1/search?mode=" + mode, "application/octet-stream", huge);
+                        code = answer.statusCode();
+                        if (code != 200) {
+                            refusals.merge(code + " " + JSON.readTree(answer.body()).path("detail").asText()
+                                    .replaceAll("[0-9]+", "N"), 1, Integer::sum);
+                        }
                     } catch (IOException e) {
                         code = -1;
                     }
@@ -319,7 +326,8 @@ class AbuseSuiteIT {
         } finally {
             pool.shutdownNow();
         }
-        System.out.println("  100 concurrent " + huge.length / 1024 + " KB uploads: answers " + codes);
+        System.out.println("  100 concurrent " + huge.length / 1024 + " KB uploads: answers " + codes + ", refusals "
+                + refusals);
         boolean onlyExpected = codes.keySet().stream().allMatch(code -> code == 200 || code == 429 || code == 503);
         String alive = allReady(system);
         return (onlyExpected ? "only 200/429/503" : "answers " + codes) + ", " + (alive.equals("ready") ? "all alive"
@@ -371,6 +379,20 @@ class AbuseSuiteIT {
             }
         }
         return down.isEmpty() ? "ready" : "not ready: " + down;
+    }
+
+    /** Searches the dog photo until it is answered 200 (the circuit breakers close again after their delay). */
+    private String recovered(Path photo) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
+            if (post("/v1/search", "application/octet-stream", Files.readAllBytes(photo)).statusCode() == 200) {
+                System.out.println("  served again " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+                        + " ms after the burst");
+                return "200 within 60 s";
+            }
+            Thread.sleep(500);
+        }
+        return "still refused after 60 s";
     }
 
     private String activeModel() throws IOException, InterruptedException {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -18,6 +17,7 @@ import io.snapfind.gateway.config.GatewayConfig;
 import io.snapfind.support.problem.ProblemException;
 import io.snapfind.support.security.ApiKeyCheck;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.container.ContainerRequestContext;
 
@@ -58,14 +58,15 @@ public class SearchGuard {
 
     /** Every search endpoint passes here first: the photo search, its explanations and "more like this". */
     @ServerRequestFilter
-    public void guardSearches(ContainerRequestContext request, HttpServerRequest http) {
+    public void guardSearches(ContainerRequestContext request, RoutingContext routing) {
+        HttpServerRequest http = routing.request();
         String path = request.getUriInfo().getPath();
         boolean search = request.getMethod().equals("POST") && (path.equals("/v1/search")
                 || path.equals("/v1/explain"))
                 || request.getMethod().equals("GET") && path.startsWith("/v1/products/") && path.endsWith("/similar");
         if (search) {
             admitSearch(request.getHeaderString(ProductResource.API_KEY_HEADER), client(http));
-            holdSlot(http);
+            holdSlot(routing);
         }
     }
 
@@ -73,19 +74,14 @@ public class SearchGuard {
      * Takes one of the searches in flight until its answer ends or its connection closes. The filter runs before
      * the body is read, so a burst of large uploads beyond the slots is refused before it fills the heap.
      */
-    private void holdSlot(HttpServerRequest http) {
+    private void holdSlot(RoutingContext routing) {
         if (!inFlight.tryAcquire()) {
             throw ProblemException.retryLater(503, "Search busy", "the gateway is answering as many searches as it may "
                     + "at once (snapfind.gateway.search.max-in-flight); retry shortly", "overloaded", 1);
         }
-        AtomicBoolean released = new AtomicBoolean();
-        Runnable release = () -> {
-            if (released.compareAndSet(false, true)) {
-                inFlight.release();
-            }
-        };
-        http.response().endHandler(ignored -> release.run());
-        http.response().closeHandler(ignored -> release.run());
+        // Called once, when the answer has been sent or the connection closed before (the response's own end and
+        // close handlers belong to the REST layer, which replaces them).
+        routing.addEndHandler(ignored -> inFlight.release());
     }
 
     /** The caller as the rate limits count it. */

@@ -7,6 +7,10 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
 
@@ -50,6 +54,41 @@ class SearchLimitsTest {
         given().header("X-API-Key", "search-key").contentType("application/octet-stream").body(dog)
                 .when().post("/v1/search").then().statusCode(429).header("Retry-After", notNullValue())
                 .body("reason", equalTo("search-rate"));
+    }
+
+    @Test
+    void aRefusedOrAbandonedUploadFreesItsSlot() throws Exception {
+        byte[] dog = Files.readAllBytes(ProjectPaths.asset("photos/dog.jpg"));
+        URI gateway = URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
+        // Over the 30 MB body limit: refused while it is read, the connection closed.
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/search HTTP/1.1\r\nHost: x\r\nX-API-Key: search-key\r\nContent-Type: "
+                    + "application/octet-stream\r\nContent-Length: " + (40 << 20) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            try {
+                for (int i = 0; i < 40; i++) {
+                    out.write(new byte[1 << 20]);
+                }
+            } catch (IOException closedAtTheLimit) {
+                // expected: the server stops reading
+            }
+        }
+        // Half an upload, then the client goes away.
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/search HTTP/1.1\r\nHost: x\r\nX-API-Key: search-key\r\nContent-Type: "
+                    + "application/octet-stream\r\nContent-Length: " + dog.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(dog, 0, dog.length / 2);
+            out.flush();
+            Thread.sleep(500);
+        }
+        Thread.sleep(500);
+        // With one slot, this passes only if both freed theirs (429 would mean the rate, 503 a leaked slot).
+        int status = given().header("X-API-Key", "search-key").contentType("application/octet-stream").body(dog)
+                .when().post("/v1/search").then().extract().statusCode();
+        org.junit.jupiter.api.Assertions.assertNotEquals(503, status, "a slot leaked");
     }
 
     @Test
