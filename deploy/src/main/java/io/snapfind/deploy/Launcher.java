@@ -92,8 +92,8 @@ public final class Launcher {
 
             long startedAt = System.nanoTime();
             system = LocalSystem.start(ProjectPaths.root(), modelsDir(), runDir,
-                    new LocalSystem.Ports(kafkaPort, milvusPort, gatewayPort), apiKey(runDir), List.of(), instances, readyTimeout,
-                    Launcher::say);
+                    new LocalSystem.Ports(kafkaPort, milvusPort, gatewayPort), apiKey(runDir), List.of(), instances,
+                    readyTimeout, Launcher::say);
 
             Files.writeString(runDir.resolve(READY_FILE), "ready\n");
             say("");

@@ -193,7 +193,8 @@ public final class ScaleOutBenchmark {
                         if (killedAt != 0) {
                             assignment.forEach((stage, now) -> {
                                 if (!now.equals(lastAssignment.get(stage))) {
-                                    movedAfterKill.putIfAbsent(stage, Math.round((System.nanoTime() - killedAt) / 1e8) / 10.0);
+                                    movedAfterKill.putIfAbsent(stage,
+                                            Math.round((System.nanoTime() - killedAt) / 1e8) / 10.0);
                                 }
                             });
                         }
