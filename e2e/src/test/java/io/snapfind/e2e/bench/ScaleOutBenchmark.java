@@ -254,6 +254,8 @@ public final class ScaleOutBenchmark {
 
         /** kill -9 of every consuming service's second instance; the supervisor restarts them after its backoff. */
         private String killSecondInstances(long start) {
+            // killedAt first: the sampler releases the hold once every group moved or two minutes after it.
+            killedAt = System.nanoTime();
             holdRestarts = true;
             List<String> killed = new ArrayList<>();
             for (LocalSystem.ProcessState state : system.supervise(line -> say("  supervisor: " + line))) {
@@ -263,7 +265,6 @@ public final class ScaleOutBenchmark {
                     killed.add(state.name() + " (pid " + state.pid() + ")");
                 }
             }
-            killedAt = System.nanoTime();
             say(String.format("  t=%3.0f s kill -9 %s", seconds(start), killed));
             return String.join(", ", killed);
         }
