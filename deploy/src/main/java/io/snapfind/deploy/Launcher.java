@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import io.snapfind.harness.ProjectPaths;
 import picocli.CommandLine;
@@ -73,6 +75,11 @@ public final class Launcher {
         @Option(names = "--ready-timeout", defaultValue = "PT2M", description = "How long to wait for readiness")
         Duration readyTimeout;
 
+        @Option(names = "--instances", defaultValue = "1", converter = InstancesConverter.class,
+                description = "Instances of the consuming services, sharing each topic's partitions: N for each of "
+                        + "detector-service, embedder-service and indexer-service, or SERVICE=N[,SERVICE=N] (1 to 3)")
+        LocalSystem.Instances instances;
+
         private LocalSystem system;
 
         @Override
@@ -85,8 +92,8 @@ public final class Launcher {
 
             long startedAt = System.nanoTime();
             system = LocalSystem.start(ProjectPaths.root(), modelsDir(), runDir,
-                    new LocalSystem.Ports(kafkaPort, milvusPort, gatewayPort), apiKey(runDir), List.of(), readyTimeout,
-                    Launcher::say);
+                    new LocalSystem.Ports(kafkaPort, milvusPort, gatewayPort), apiKey(runDir), List.of(), instances,
+                    readyTimeout, Launcher::say);
 
             Files.writeString(runDir.resolve(READY_FILE), "ready\n");
             say("");
@@ -329,18 +336,41 @@ public final class Launcher {
             boolean allReady = true;
             say(String.format("%-18s %8s  %-28s %-30s %8s  %s", "process", "pid", "address", "state", "restarts",
                     "last exit"));
-            for (String line : Files.readAllLines(status)) {
-                String[] f = line.split("\t");
-                if (f.length < 6) {
-                    continue;
-                }
+            List<String[]> processes = Files.readAllLines(status).stream().map(line -> line.split("\t"))
+                    .filter(f -> f.length >= 6).toList();
+            for (String[] f : processes) {
                 allReady &= LocalSystem.ProcessState.isOk(f[3]);
                 say(String.format("%-18s %8s  %-28s %-30s %8s  %s", f[0], f[1].equals("-1") ? "-" : f[1], f[2], f[3],
                         f[4], f[5]));
             }
+            say(instancesLine(processes));
             say(allReady ? "up and ready" : "up, but not everything is ready");
             return allReady ? 0 : 3;
         }
+    }
+
+    static final class InstancesConverter implements CommandLine.ITypeConverter<LocalSystem.Instances> {
+        @Override
+        public LocalSystem.Instances convert(String value) {
+            try {
+                return LocalSystem.Instances.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** "detector-service 2 (2 ready)" for each consuming service, from the status file's process names. */
+    static String instancesLine(List<String[]> processes) {
+        List<String> parts = new ArrayList<>();
+        for (String service : LocalSystem.CONSUMING_SERVICES) {
+            List<String[]> of = processes.stream()
+                    .filter(f -> f[0].equals(service) || f[0].matches(Pattern.quote(service) + "-\\d+"))
+                    .toList();
+            long ready = of.stream().filter(f -> LocalSystem.ProcessState.isOk(f[3])).count();
+            parts.add(service + " " + of.size() + " (" + ready + " ready)");
+        }
+        return "instances: " + String.join(", ", parts);
     }
 
     static void say(String line) {

@@ -37,9 +37,67 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
+    /** The services that consume a topic: several instances of one share its partitions (one consumer group). */
+    public static final List<String> CONSUMING_SERVICES = List.of("detector-service", "embedder-service",
+            "indexer-service");
+
+    /**
+     * How many instances of each consuming service run. The first keeps the service's name and port (the gateway
+     * calls it); the others are named {@code <service>-2}, {@code -3} and take free ports. More instances than a
+     * topic's partitions would leave the extra ones idle, so at most {@link SnapfindTopics#PARTITIONS}.
+     */
+    public record Instances(Map<String, Integer> counts) {
+        public static final Instances ONE_EACH = new Instances(Map.of());
+
+        public Instances {
+            counts.forEach((service, count) -> {
+                if (!CONSUMING_SERVICES.contains(service)) {
+                    throw new IllegalArgumentException("only " + String.join(", ", CONSUMING_SERVICES)
+                            + " run as several instances, not " + service);
+                }
+                if (count < 1 || count > SnapfindTopics.PARTITIONS) {
+                    throw new IllegalArgumentException(service + ": " + count + " instances; 1 to "
+                            + SnapfindTopics.PARTITIONS + " (a topic has " + SnapfindTopics.PARTITIONS
+                            + " partitions, a further instance would get none)");
+                }
+            });
+            counts = Map.copyOf(counts);
+        }
+
+        public static Instances each(int count) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            CONSUMING_SERVICES.forEach(service -> counts.put(service, count));
+            return new Instances(counts);
+        }
+
+        /** {@code 2} (every consuming service), {@code indexer-service=2}, or both: {@code 2,indexer-service=1}. */
+        public static Instances parse(String spec) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            for (String part : spec.split(",")) {
+                String[] serviceAndCount = part.trim().split("=", 2);
+                try {
+                    if (serviceAndCount.length == 1) {
+                        counts.putAll(each(Integer.parseInt(serviceAndCount[0])).counts());
+                    } else {
+                        counts.put(serviceAndCount[0].trim(), Integer.parseInt(serviceAndCount[1].trim()));
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + part.trim() + "' is neither N nor SERVICE=N");
+                }
+            }
+            return new Instances(counts);
+        }
+
+        public int of(String service) {
+            return counts.getOrDefault(service, 1);
+        }
+    }
+
     private final List<AutoCloseable> started = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
+    /** The instances' names of each consuming service, the first being the service's own name. */
+    private final Map<String, List<String>> instances = new LinkedHashMap<>();
     private final Map<String, ChildProcess> running = new LinkedHashMap<>();
     private final Map<String, Restarts> restarts = new LinkedHashMap<>();
     /** Set first thing by {@link #close}: from then on nothing is restarted (the exits are the shutdown's). */
@@ -66,9 +124,15 @@ public final class LocalSystem implements AutoCloseable {
      */
     public static LocalSystem start(Path root, Path modelsDir, Path runDir, Ports ports, String apiKey, List<String> settings,
             Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
+        return start(root, modelsDir, runDir, ports, apiKey, settings, Instances.ONE_EACH, readyTimeout, progress);
+    }
+
+    /** As above, with {@code instances} of each consuming service. */
+    public static LocalSystem start(Path root, Path modelsDir, Path runDir, Ports ports, String apiKey, List<String> settings,
+            Instances instances, Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
         LocalSystem system = new LocalSystem();
         try {
-            system.boot(root, modelsDir, runDir, ports, apiKey, settings, readyTimeout, progress);
+            system.boot(root, modelsDir, runDir, ports, apiKey, settings, instances, readyTimeout, progress);
             return system;
         } catch (IOException | InterruptedException | RuntimeException e) {
             system.close();
@@ -77,7 +141,7 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private void boot(Path root, Path modelsDir, Path runDir, Ports ports, String apiKey, List<String> settings,
-            Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
+            Instances scale, Duration readyTimeout, Consumer<String> progress) throws IOException, InterruptedException {
         this.root = root;
         this.runDir = runDir;
         logs = runDir.resolve("logs");
@@ -127,6 +191,44 @@ public final class LocalSystem implements AutoCloseable {
             awaitReady(entry.getKey(), entry.getValue(), startedAt, readyTimeout);
             progress.accept(entry.getKey().name() + " ready");
         }
+
+        // Further instances only once the first ones are ready: the indexer's first start creates the collection and
+        // the alias, which two instances starting together would race to do.
+        processes.clear();
+        for (String module : CONSUMING_SERVICES) {
+            ServiceSpec first = services.get(module);
+            List<String> names = new ArrayList<>(List.of(module));
+            for (int k = 2; k <= scale.of(module); k++) {
+                ServiceSpec instance = new ServiceSpec(module + "-" + k, module, FreePort.find(), first.heap(),
+                        first.settings());
+                services.put(instance.name(), instance);
+                names.add(instance.name());
+                progress.accept(instance.name() + " on " + instance.url() + " ...");
+                processes.put(instance, launch(instance.name()));
+            }
+            instances.put(module, List.copyOf(names));
+        }
+        long scaledAt = System.nanoTime();
+        for (Map.Entry<ServiceSpec, ChildProcess> entry : processes.entrySet()) {
+            awaitReady(entry.getKey(), entry.getValue(), scaledAt, readyTimeout);
+            progress.accept(entry.getKey().name() + " ready");
+        }
+    }
+
+    /** The names of a consuming service's instances ({@code indexer-service}, {@code indexer-service-2}, ...). */
+    public List<String> instancesOf(String service) {
+        return instances.getOrDefault(service, List.of(service));
+    }
+
+    /**
+     * The Kafka client ids of a consuming service's process start with its name, so a consumer group's members
+     * (e.g. {@code kafka-consumer-groups.sh --describe --members}) say which instance holds which partitions. The
+     * detector and the embedder consume through SmallRye channels (prefix + channel name); the indexer runs its own
+     * KafkaConsumer, which takes {@code kafka.client.id} as it is.
+     */
+    static String clientIdSetting(ServiceSpec service) {
+        return service.module().equals("indexer-service") ? "kafka.client.id=" + service.name()
+                : "mp.messaging.connector.smallrye-kafka.client-id-prefix=" + service.name() + "-";
     }
 
     private List<String> command(ServiceSpec service) {
@@ -139,6 +241,9 @@ public final class LocalSystem implements AutoCloseable {
                 "-Dquarkus.rest-client.detector.url=" + serviceUrl("detector-service"),
                 "-Dquarkus.rest-client.embedder.url=" + serviceUrl("embedder-service"),
                 "-Dquarkus.rest-client.indexer.url=" + serviceUrl("indexer-service")));
+        if (CONSUMING_SERVICES.contains(service.module())) {
+            command.add("-D" + clientIdSetting(service));
+        }
         service.settings().forEach(setting -> command.add("-D" + setting));
         settings.forEach(setting -> command.add("-D" + setting));
         command.addAll(List.of("-jar", service.jar(root).toString()));

@@ -96,17 +96,24 @@ public final class Reindex {
             awaitCaughtUp(replay, target, minCoverage, deadline);
 
             progress.accept("caught up: switching the main embedder to " + model + " and the alias to " + target);
-            system.stopService("embedder-service");
+            // Every instance (./snapfind up --instances): one left on the old model would keep embedding new crops
+            // of its partitions with it.
+            List<String> embedders = system.instancesOf("embedder-service");
+            embedders.forEach(system::stopService);
             JsonNode swap;
             try {
                 swap = admin("PUT", "/v1/admin/alias", Map.of("collection", target, "minCoverage", minCoverage));
             } catch (IOException | RuntimeException e) {
                 progress.accept("alias swap refused, the main embedder keeps its model: " + e.getMessage());
-                system.startService("embedder-service", remaining(deadline));
+                for (String embedder : embedders) {
+                    system.startService(embedder, remaining(deadline));
+                }
                 throw e;
             }
-            system.restartService("embedder-service", List.of(LocalSystem.EMBEDDER_MODEL + "=" + model),
-                    remaining(deadline));
+            for (String embedder : embedders) {
+                system.restartService(embedder, List.of(LocalSystem.EMBEDDER_MODEL + "=" + model),
+                        remaining(deadline));
+            }
             Files.writeString(system.runDir().resolve(LocalSystem.ACTIVE_MODEL_FILE), model + "\n");
             long switched = System.nanoTime();
             awaitSearchServing(deadline);

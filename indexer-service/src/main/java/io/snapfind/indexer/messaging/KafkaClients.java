@@ -34,7 +34,9 @@ public final class KafkaClients {
             int maxBatchRecords) {
         Map<String, Object> properties = new HashMap<>(common);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "indexer-service-" + groupId);
+        // A configured kafka.client.id names the instance (the launcher gives each instance its own, so a consumer
+        // group's members say which instance holds which partitions).
+        properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "indexer-service-" + groupId);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatchRecords);
