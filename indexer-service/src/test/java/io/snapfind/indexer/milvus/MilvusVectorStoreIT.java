@@ -125,6 +125,68 @@ class MilvusVectorStoreIT {
     }
 
     /**
+     * Histories of 150 products, each a few upserts and deletes with rising versions, delivered in a shuffled order
+     * in batches of random size, as two catalog writers, dead-letter replays and a re-index could mix them. Every
+     * product must end as its newest event left it. RELIABILITY.md's R-stale-applied is this test's count.
+     */
+    @Test
+    void shuffledHistoriesEndAsTheirNewestEventLeftThem() {
+        Random random = new Random(15);
+        IndexSettings settings = IndexSettings.of(PREFIX + "shuf_", "unused_alias", "m", DIM, true);
+        String collection = settings.active().name();
+        Indexer indexer = new Indexer(index, settings, 100, Clock.systemUTC());
+        Instant t1 = Instant.parse("2025-03-01T11:00:00Z");
+        // The active collection exists before the first event, as the service creates it at start-up.
+        indexer.index(List.of(record(TestEvents.vectorsAt("other", "a", List.of("a"), "m", DIM, t1, 0))));
+        List<VectorsEvent> events = new ArrayList<>();
+        Map<String, VectorsEvent> newest = new java.util.HashMap<>();
+        for (int p = 0; p < 150; p++) {
+            String product = "p" + p;
+            int history = 2 + random.nextInt(4);
+            for (int k = 0; k < history; k++) {
+                Instant at = t1.plusSeconds(60L * k);
+                VectorsEvent event = random.nextInt(4) == 0 ? VectorsEvent.delete(product, at)
+                        : TestEvents.vectorsAt(product, "v" + k, List.of("v" + k), "m", DIM, at,
+                                random.nextBoolean() ? new int[] { 0 } : new int[] { 0, 1 });
+                events.add(event);
+                newest.put(product, event);
+            }
+        }
+        java.util.Collections.shuffle(events, random);
+        int stale = 0;
+        Map<String, Instant> seen = new java.util.HashMap<>();
+        for (VectorsEvent event : events) {
+            Instant before = seen.merge(event.productId(), event.occurredAt(), (a, b) -> a.isAfter(b) ? a : b);
+            stale += before.isAfter(event.occurredAt()) ? 1 : 0;
+        }
+        int skipped = 0;
+        for (int from = 0; from < events.size(); ) {
+            int to = Math.min(events.size(), from + 1 + random.nextInt(20));
+            List<SourceRecord> batch = new ArrayList<>();
+            events.subList(from, to).forEach(event -> batch.add(record(event)));
+            skipped += indexer.index(batch).skippedStale();
+            from = to;
+        }
+        Map<String, String> stored = rows(collection);
+        int applied = 0;
+        for (VectorsEvent last : newest.values()) {
+            Set<String> expected = new java.util.HashSet<>();
+            last.vectors().forEach(vector -> expected.add(vector.cropId()));
+            Set<String> found = new java.util.HashSet<>();
+            stored.forEach((cropId, owner) -> {
+                if (owner.startsWith(last.productId() + "/")) {
+                    found.add(cropId);
+                }
+            });
+            applied += found.equals(expected) ? 0 : 1;
+        }
+        System.out.println("R-stale-applied: " + applied + " (" + stale + " of " + events.size()
+                + " events arrived after a newer one of their product; " + skipped + " skipped as stale)");
+        assertTrue(stale > 80, "the shuffle makes plenty of stale events: " + stale);
+        assertEquals(0, applied, "products not left as their newest event made them");
+    }
+
+    /**
      * Versions live in Milvus, not in the indexer: a second indexer (a restart) still refuses an older upsert after a
      * deletion and after a newer upsert; a manifest written before versions were kept is read and superseded.
      */

@@ -2,7 +2,6 @@ package io.snapfind.gateway.messaging;
 
 import java.time.Duration;
 
-import org.apache.kafka.common.KafkaException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -39,7 +38,17 @@ public class CatalogPublisher {
         return products.sendMessage(message)
                 .ifNoItem().after(timeout).failWith(() -> unavailable("the broker did not acknowledge within "
                         + timeout.toSeconds() + " s"))
-                .onFailure(KafkaException.class).transform(e -> unavailable(e.getMessage()));
+                // Every failure of a send is the broker's: Kafka's own exception, or SmallRye's IllegalStateException
+                // ("Retries exhausted") wrapping it, which can arrive a moment before the timeout above.
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> unavailable(rootCause(e).getMessage()));
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static ProblemException unavailable(String why) {
