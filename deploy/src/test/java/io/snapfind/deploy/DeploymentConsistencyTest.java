@@ -50,8 +50,11 @@ class DeploymentConsistencyTest {
         List<JsonNode> objects = ManifestTools.render(overlay);
         assertEquals(List.of(), consistency.kubernetesProblems(objects), overlay.toString());
         for (String module : ServiceConfiguration.MODULES) {
+            // The service's own Deployment, named after it (a re-index adds others of the same image).
             JsonNode deployment = objects.stream().filter(o -> o.path("kind").asText().equals("Deployment")
-                    && o.at("/spec/template/spec/containers/0/image").asText().startsWith("snapfind/" + module + ":"))
+                    && o.at("/metadata/name").asText().equals(module)
+                    && o.at("/spec/template/spec/containers/0/image").asText().matches("snapfind/" + module
+                            + "(-cuda)?:.*"))
                     .findFirst().orElseThrow(() -> new AssertionError(overlay + " has no Deployment of " + module));
             JsonNode podLabels = deployment.at("/spec/template/metadata/labels");
             assertTrue(objects.stream().anyMatch(o -> o.path("kind").asText().equals("Service")
@@ -139,8 +142,8 @@ class DeploymentConsistencyTest {
     @Test
     void aBrokenComposeFileIsReported() throws IOException {
         ObjectNode wrongPort = compose();
-        ((ArrayNode) wrongPort.at("/services/detector-service/ports")).removeAll().add("8081:8091");
-        assertContains(consistency.composeProblems(wrongPort), "container port 8081:8091 is not detector-service's");
+        ((ArrayNode) wrongPort.at("/services/query-gateway/ports")).removeAll().add("8080:8090");
+        assertContains(consistency.composeProblems(wrongPort), "container port 8080:8090 is not query-gateway's");
 
         ObjectNode misspelt = compose();
         ((ObjectNode) misspelt.at("/services/detector-service/environment")).put("SNAPFIND_DETECTOR_MODEL_DIR", "x");

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -21,7 +22,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class ManifestConsistency {
 
     /** Read by the JVM's start script (deploy/Dockerfile) and by DJL itself, not Quarkus configuration keys. */
-    private static final Set<String> NOT_CONFIGURATION = Set.of("JAVA_OPTS", "DJL_OFFLINE", "OPT_OUT_TRACKING");
+    /** Read by the JVM, DJL, glibc or CUDA, not by Quarkus' configuration. */
+    private static final Set<String> NOT_CONFIGURATION = Set.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "DJL_OFFLINE",
+            "OPT_OUT_TRACKING", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR", "MALLOC_ARENA_MAX", "CUDA_CACHE_PATH");
+    /** The re-index's crops topics (deploy's Reindex, k8s/components/reindex): images.crops.reindex[-model]. */
+    private static final Pattern REINDEX_TOPIC = Pattern.compile(Pattern.quote(
+            io.snapfind.contracts.Topics.IMAGES_CROPS + ".reindex") + "(-[a-z0-9.+-]+)?");
     private static final Map<String, String> PROBE_PATHS = Map.of("startupProbe", "/q/health/started",
             "readinessProbe", "/q/health/ready", "livenessProbe", "/q/health/live");
     private static final Pattern IMAGE = Pattern.compile("snapfind/([a-z-]+):(.+)");
@@ -131,7 +137,7 @@ final class ManifestConsistency {
                     continue;
                 }
             } else if (definition.path("image").asText().startsWith("snapfind/")) {
-                service = serviceOfImage(definition.path("image").asText(), at, problems);
+                service = serviceOfImage(interpolated(definition.path("image").asText()), at, problems);
                 if (service == null) {
                     continue;
                 }
@@ -173,7 +179,7 @@ final class ManifestConsistency {
         for (JsonNode topic : ofKind(objects, "KafkaTopic")) {
             String topicName = topic.at("/spec/topicName").asText(name(topic));
             declared.add(topicName);
-            if (!ServiceConfiguration.topics().contains(topicName)) {
+            if (!ServiceConfiguration.topics().contains(topicName) && !REINDEX_TOPIC.matcher(topicName).matches()) {
                 problems.add("KafkaTopic " + name(topic) + ": " + topicName + " is not a topic of the contracts "
                         + ServiceConfiguration.topics());
             }
@@ -201,7 +207,7 @@ final class ManifestConsistency {
                     continue;
                 }
                 String topic = trigger.at("/metadata/topic").asText();
-                if (!ServiceConfiguration.topics().contains(topic)) {
+                if (!ServiceConfiguration.topics().contains(topic) && !REINDEX_TOPIC.matcher(topic).matches()) {
                     problems.add(at + ": topic " + topic + " is not a topic of the contracts");
                 }
                 String group = trigger.at("/metadata/consumerGroup").asText();
@@ -213,17 +219,35 @@ final class ManifestConsistency {
         }
     }
 
+    /** {@code ${NAME}} replaced by deploy/.env's value, as Compose does. */
+    private static String interpolated(String value) {
+        Properties env = new Properties();
+        try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(
+                io.snapfind.harness.ProjectPaths.root().resolve("deploy/.env"))) {
+            env.load(reader);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Matcher variable = Pattern.compile("\\$\\{([A-Z_]+)}").matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (variable.find()) {
+            variable.appendReplacement(out, Matcher.quoteReplacement(env.getProperty(variable.group(1), "")));
+        }
+        return variable.appendTail(out).toString();
+    }
+
     private ServiceConfiguration serviceOfImage(String image, String at, List<String> problems) {
         Matcher matcher = IMAGE.matcher(image);
-        if (!matcher.matches() || !services.containsKey(matcher.group(1))) {
+        // The embedder's CUDA build (-Pcuda) is the image snapfind/embedder-service-cuda.
+        String module = matcher.matches() ? matcher.group(1).replaceFirst("^embedder-service-cuda$", "embedder-service")
+                : null;
+        if (module == null || !services.containsKey(module)) {
             problems.add(at + ": image " + image + " is not snapfind/<service>:<tag> of a Snapfind service");
             return null;
         }
-        String module = matcher.group(1);
         String tag = matcher.group(2);
-        if (!tag.equals(imageTag) && !(module.equals("embedder-service") && tag.equals(imageTag + "-cuda"))) {
-            problems.add(at + ": image " + image + " is not tagged " + imageTag
-                    + (module.equals("embedder-service") ? " or " + imageTag + "-cuda" : ""));
+        if (!tag.equals(imageTag)) {
+            problems.add(at + ": image " + image + " is not tagged " + imageTag);
         }
         return services.get(module);
     }
