@@ -48,8 +48,11 @@ public interface GatewayConfig {
         @WithDefault("2")
         int threads();
 
-        /** Photos waiting for a decoding thread; beyond them a search answers 503 with {@code Retry-After}. */
-        @WithDefault("8")
+        /**
+         * Photos waiting for a decoding thread; beyond them a search answers 503 with {@code Retry-After}. As many as
+         * {@code search.max-in-flight}, so admitted searches always get a place: the threads bound the memory.
+         */
+        @WithDefault("16")
         int queue();
     }
 
