@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.milvus.v2.common.ConsistencyLevel;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -17,6 +18,15 @@ public interface GatewayConfig {
     /** Milvus alias the search reads; the indexer points it at the active model's collection. */
     @WithDefault("products")
     String collectionAlias();
+
+    /**
+     * The consistency level of search reads. BOUNDED (default) never waits for fresh writes, so on Milvus standalone
+     * or cluster a product indexed within the staleness window (5 s by default) may not be found yet; STRONG waits
+     * until every write acknowledged before the search is visible (freshness at the cost of latency under ingest);
+     * SESSION and EVENTUALLY as Milvus defines them. On Milvus Lite writes are visible at once whatever the level.
+     */
+    @WithDefault("BOUNDED")
+    ConsistencyLevel consistencyLevel();
 
     /** Largest query photo accepted, in bytes. */
     @WithDefault("20971520")

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
 import io.milvus.v2.service.vector.request.QueryReq;
@@ -31,7 +30,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Searches the collection behind the alias (the indexer's active model) through the Milvus SDK, on a worker thread
- * because the SDK blocks. Bounded consistency: a search may miss rows indexed in the last moments, never blocks on them.
+ * because the SDK blocks, at the configured consistency level ({@code snapfind.gateway.consistency-level}; Bounded by
+ * default: a search may miss rows indexed in the last moments, never blocks on them).
  */
 @ApplicationScoped
 public class MilvusCropIndex implements CropIndex {
@@ -100,7 +100,7 @@ public class MilvusCropIndex implements CropIndex {
             try {
                 response = milvus.client().query(QueryReq.builder().collectionName(config.collectionAlias())
                         .filter(Filters.eq(IndexSchema.PRODUCT_ID, productId)).outputFields(List.of(IndexSchema.VECTOR))
-                        .limit(IndexSchema.MAX_QUERY_ROWS).consistencyLevel(ConsistencyLevel.BOUNDED).build());
+                        .limit(IndexSchema.MAX_QUERY_ROWS).consistencyLevel(config.consistencyLevel()).build());
             } catch (MilvusClientException e) {
                 if (isMissing(e)) {
                     return new ProductVectors(modelId, List.of());
@@ -165,7 +165,7 @@ public class MilvusCropIndex implements CropIndex {
                 .data(data)
                 .topK(limit)
                 .outputFields(OUTPUT_FIELDS)
-                .consistencyLevel(ConsistencyLevel.BOUNDED);
+                .consistencyLevel(config.consistencyLevel());
         filter.ifPresent(f -> request.filter(expression(f.condition())));
         SearchResp response;
         try {
