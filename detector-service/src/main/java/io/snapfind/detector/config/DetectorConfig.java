@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Settings under {@code snapfind.detector}; each is documented once, in detector-service/README.md. */
 @ConfigMapping(prefix = "snapfind.detector")
@@ -49,6 +50,20 @@ public interface DetectorConfig {
     Crops crops();
 
     Image image();
+
+    /** The detections {@code /v1/detect} runs at once (DetectionSlots). */
+    Slots slots();
+
+    interface Slots {
+        /** Detections at once; each holds a decoded photo of up to 160 MB. */
+        @WithDefault("2")
+        int count();
+
+        /** How long a request waits for a slot before it is refused with 503 {@code overloaded}. */
+        @WithName("wait")
+        @WithDefault("3s")
+        Duration waitFor();
+    }
 
     Fetch fetch();
 

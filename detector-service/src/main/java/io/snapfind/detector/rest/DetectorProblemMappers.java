@@ -1,6 +1,5 @@
 package io.snapfind.detector.rest;
 
-import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.snapfind.imaging.ImageRejected;
@@ -14,12 +13,5 @@ public class DetectorProblemMappers {
     @ServerExceptionMapper
     public Response imageRejected(ImageRejected e) {
         return Problem.response(e.httpStatus(), "Image rejected", e.getMessage(), null, e.code());
-    }
-
-    /** Every detection slot is taken (DetectionSlots): come back in a second. */
-    @ServerExceptionMapper
-    public Response busy(BulkheadException e) {
-        return Problem.response(503, "Detector busy", "every detection slot is in use; retry shortly", null,
-                "overloaded");
     }
 }
