@@ -54,8 +54,11 @@ public interface GatewayConfig {
     Decode decode();
 
     interface Decode {
-        /** Photos decoded at once; each holds its pixels, up to 120 MB at the 40-megapixel limit. */
-        @WithDefault("2")
+        /**
+         * Photos decoded at once; each holds its pixels, up to 120 MB at the 40-megapixel limit. One: with two, 100
+         * concurrent 39 MP uploads still ran the 512 MB gateway out of heap once (AbuseSuiteIT on a clean clone).
+         */
+        @WithDefault("1")
         int threads();
 
         /**
