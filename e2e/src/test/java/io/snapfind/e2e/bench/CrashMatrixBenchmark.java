@@ -1,0 +1,282 @@
+package io.snapfind.e2e.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.service.vector.request.QueryReq;
+import io.milvus.v2.service.vector.response.QueryResp;
+import io.snapfind.contracts.Topics;
+import io.snapfind.deploy.LocalSystem;
+import io.snapfind.harness.ProjectPaths;
+
+/**
+ * The crash matrix (issue 15): catalog products from the IKEA assets through the real stack, a quarter of them with two
+ * images, every 10th updated later to a different image set, every 10th (offset 5) deleted later. While the events
+ * stream in: kill -9 of the detector, then the embedder, then the indexer (the launcher's supervisor restarts each),
+ * then Milvus Lite stopped and started again on its data directory. Once every stage's consumer lag is zero the index
+ * is compared with each product's newest event: a live product's rows must carry exactly the image ids of its newest
+ * version (lost: an image of it without rows; duplicated: a row of an image it no longer has), no primary key twice
+ * (duplicated), no row of a deleted product (duplicated).
+ *
+ * <p>Not in the matrix: restarting the Kafka broker in place (LocalSystem holds one broker for its whole life; not
+ * built in the time given).
+ *
+ * <p>Run: {@code e2e/bench.sh crash [products=2000]}.
+ */
+public final class CrashMatrixBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ALIAS = "products";
+    private static final Map<String, String> STAGES = new LinkedHashMap<>();
+    static {
+        STAGES.put("detector-service", Topics.CATALOG_PRODUCTS);
+        STAGES.put("embedder-service", Topics.IMAGES_CROPS);
+        STAGES.put("indexer-service", Topics.IMAGES_VECTORS);
+    }
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        Path assets = ProjectPaths.requireAssets();
+        List<ScaleOutBenchmark.Product> catalog = ScaleOutBenchmark.catalog(
+                assets.resolve("datasets/ikea-shop-the-look"), count + 1);
+        long started = System.nanoTime();
+        LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets.resolve("models"),
+                Files.createTempDirectory("snapfind-crash-"), LocalSystem.Ports.free(), "bench-key", List.of(),
+                LocalSystem.Instances.ONE_EACH, Duration.ofMinutes(5), line -> say("  " + line));
+        say(String.format("stack ready in %.0f s", seconds(started)));
+        ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
+        supervisor.scheduleWithFixedDelay(() -> system.supervise(line -> say("  supervisor: " + line)), 1, 1,
+                TimeUnit.SECONDS);
+        try (Admin admin = system.kafka().admin()) {
+            String gateway = system.gatewayUrl();
+            String prefix = "crash" + System.currentTimeMillis() % 100_000;
+            // The newest event per product: its image ids (empty: deleted).
+            Map<String, Set<String>> newest = new LinkedHashMap<>();
+            List<String> faults = List.of("detector-service", "embedder-service", "indexer-service", "milvus");
+            List<String> done = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                for (int f = 0; f < faults.size(); f++) {
+                    if (i == count * (f + 1) / (faults.size() + 2)) {
+                        done.add(fault(system, faults.get(f), start));
+                    }
+                }
+                ScaleOutBenchmark.Product product = catalog.get(i);
+                String id = prefix + "-" + i;
+                Map<String, Path> images = new LinkedHashMap<>();
+                images.put("main", product.image());
+                if (i % 4 == 1) {
+                    images.put("second", catalog.get(i + 1).image());
+                }
+                upsert(gateway, id, product, images);
+                newest.put(id, images.keySet());
+                // Later events of earlier products: an update to a different image set, or a delete.
+                int earlier = i - 7;
+                if (earlier >= 0 && earlier % 10 == 0) {
+                    Map<String, Path> update = Map.of("updated", catalog.get(earlier + 1).image());
+                    upsert(gateway, prefix + "-" + earlier, catalog.get(earlier), update);
+                    newest.put(prefix + "-" + earlier, update.keySet());
+                } else if (earlier >= 0 && earlier % 10 == 5) {
+                    delete(gateway, prefix + "-" + earlier);
+                    newest.put(prefix + "-" + earlier, Set.of());
+                }
+                if (i % 100 == 99) {
+                    say(String.format("  t=%4.0f s published %d products, lag %s", seconds(start), i + 1,
+                            lag(admin)));
+                }
+            }
+            say(String.format("published %d products in %.0f s; faults: %s", count, seconds(start), done));
+            awaitSettled(admin, Duration.ofMinutes(30));
+            say(String.format("settled after %.0f s", seconds(start)));
+            verify(system, prefix, newest);
+        } finally {
+            supervisor.shutdownNow();
+            supervisor.awaitTermination(10, TimeUnit.SECONDS);
+            system.close();
+        }
+    }
+
+    private static String fault(LocalSystem system, String target, long start) throws Exception {
+        if (target.equals("milvus")) {
+            say(String.format("  t=%4.0f s stopping Milvus Lite", seconds(start)));
+            system.milvus().stop();
+            Thread.sleep(5_000);
+            system.milvus().startAgain(Duration.ofMinutes(3));
+            say(String.format("  t=%4.0f s Milvus Lite started again", seconds(start)));
+            return "milvus restarted";
+        }
+        for (LocalSystem.ProcessState state : system.supervise(line -> say("  supervisor: " + line))) {
+            if (state.name().startsWith(target) && state.pid() > 0) {
+                ProcessHandle.of(state.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                say(String.format("  t=%4.0f s kill -9 %s (pid %d)", seconds(start), state.name(), state.pid()));
+                return "kill -9 " + state.name();
+            }
+        }
+        throw new IllegalStateException("no running " + target);
+    }
+
+    private static void upsert(String gateway, String id, ScaleOutBenchmark.Product product, Map<String, Path> images)
+            throws Exception {
+        List<Map<String, String>> list = new ArrayList<>();
+        for (Map.Entry<String, Path> image : images.entrySet()) {
+            list.add(Map.of("imageId", image.getKey(),
+                    "bytes", Base64.getEncoder().encodeToString(Files.readAllBytes(image.getValue()))));
+        }
+        send(HttpRequest.newBuilder(URI.create(gateway + "/v1/products")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("productId", id,
+                        "category", product.category(), "title", product.id(), "images", list)))), id);
+    }
+
+    private static void delete(String gateway, String id) throws Exception {
+        send(HttpRequest.newBuilder(URI.create(gateway + "/v1/products/" + id)).DELETE(), id);
+    }
+
+    /** Sends an ingest request, retrying while the stack answers other than 202 (a restart in progress). */
+    private static void send(HttpRequest.Builder request, String id) throws Exception {
+        HttpRequest built = request.header("X-API-Key", "bench-key").timeout(Duration.ofSeconds(60)).build();
+        for (int attempt = 1;; attempt++) {
+            try {
+                HttpResponse<String> response = HTTP.send(built, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 202) {
+                    return;
+                }
+                if (attempt >= 30) {
+                    throw new IllegalStateException(id + ": " + response.statusCode() + " " + response.body());
+                }
+            } catch (java.io.IOException e) {
+                if (attempt >= 30) {
+                    throw e;
+                }
+            }
+            Thread.sleep(1_000);
+        }
+    }
+
+    /** Until every stage's lag has been zero for 10 s in a row. */
+    private static void awaitSettled(Admin admin, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        int zeros = 0;
+        while (zeros < 5) {
+            if (System.nanoTime() > deadline) {
+                say("  not settled in time, lag " + lag(admin));
+                return;
+            }
+            Thread.sleep(2_000);
+            Map<String, Long> lag = lag(admin);
+            zeros = lag.values().stream().allMatch(l -> l == 0) ? zeros + 1 : 0;
+        }
+    }
+
+    private static Map<String, Long> lag(Admin admin) throws Exception {
+        Map<String, Long> lag = new LinkedHashMap<>();
+        for (Map.Entry<String, String> stage : STAGES.entrySet()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(stage.getKey())
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(stage.getValue())).allTopicNames()
+                    .get().get(stage.getValue()).partitions().stream()
+                    .collect(Collectors.toMap(p -> new TopicPartition(stage.getValue(), p.partition()),
+                            p -> OffsetSpec.latest()));
+            long total = 0;
+            for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata at = committed.get(end.getKey());
+                total += end.getValue().offset() - (at == null ? 0 : at.offset());
+            }
+            lag.put(stage.getKey(), total);
+        }
+        return lag;
+    }
+
+    private static void verify(LocalSystem system, String prefix, Map<String, Set<String>> newest) {
+        List<String> cropIds = new ArrayList<>();
+        Map<String, Set<String>> imagesPerProduct = new HashMap<>();
+        String lastKey = "";
+        // Paged by primary key: Milvus caps one query's limit at 16,384 rows.
+        while (true) {
+            QueryResp response = system.milvus().client().query(QueryReq.builder().collectionName(ALIAS)
+                    .filter("productId like \"" + prefix + "-%\" and cropId > \"" + lastKey + "\"")
+                    .outputFields(List.of("cropId", "productId", "imageId")).limit(10_000L)
+                    .consistencyLevel(ConsistencyLevel.STRONG).build());
+            List<QueryResp.QueryResult> rows = response.getQueryResults();
+            for (QueryResp.QueryResult row : rows) {
+                String cropId = (String) row.getEntity().get("cropId");
+                cropIds.add(cropId);
+                imagesPerProduct.computeIfAbsent((String) row.getEntity().get("productId"), p -> new TreeSet<>())
+                        .add((String) row.getEntity().get("imageId"));
+                if (cropId.compareTo(lastKey) > 0) {
+                    lastKey = cropId;
+                }
+            }
+            if (rows.size() < 10_000) {
+                break;
+            }
+        }
+        long duplicateKeys = cropIds.size() - new HashSet<>(cropIds).size();
+        int live = 0, deleted = 0, lostImages = 0, productsLost = 0, staleImages = 0, deletedWithRows = 0;
+        for (Map.Entry<String, Set<String>> product : newest.entrySet()) {
+            Set<String> found = imagesPerProduct.getOrDefault(product.getKey(), Set.of());
+            if (product.getValue().isEmpty()) {
+                deleted++;
+                if (!found.isEmpty()) {
+                    deletedWithRows++;
+                    say("  deleted " + product.getKey() + " still has rows of " + found);
+                }
+                continue;
+            }
+            live++;
+            Set<String> missing = new TreeSet<>(product.getValue());
+            missing.removeAll(found);
+            Set<String> stale = new TreeSet<>(found);
+            stale.removeAll(product.getValue());
+            lostImages += missing.size();
+            staleImages += stale.size();
+            if (found.isEmpty()) {
+                productsLost++;
+            }
+            if (!missing.isEmpty() || !stale.isEmpty()) {
+                say("  " + product.getKey() + ": expected images " + product.getValue() + ", found " + found);
+            }
+        }
+        say(String.format("index: %d rows; %d live products (%d images), %d deleted; images without rows %d "
+                + "(products without any row %d); rows of images a product no longer has: %d images; deleted "
+                + "products with rows %d; duplicate primary keys %d", cropIds.size(), live,
+                newest.values().stream().mapToInt(Set::size).sum(), deleted, lostImages, productsLost, staleImages,
+                deletedWithRows, duplicateKeys));
+        say("R-crash-lost: " + lostImages);
+        say("R-crash-duplicated: " + (duplicateKeys + staleImages + deletedWithRows));
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+}
