@@ -4,7 +4,8 @@
 #   ./e2e/bench.sh pipeline [products=120]                                   P2/P3: ingest throughput and freshness
 #   ./e2e/bench.sh rooms [--model ID] [--part all|tune|report] [--rooms N]   Q-rooms-*: shop the look, whole IKEA catalog
 #   ./e2e/bench.sh scale [products=300]                                      SCALE-*: 1 vs 2 instances per stage, one killed
-#   ./e2e/bench.sh crash [products=2000]                                     R-crash-*: kill -9 each stage, restart Milvus Lite
+#   ./e2e/bench.sh crash [products=2000]                                     R-crash-*: kill -9 each stage, restart Milvus Lite and Kafka
+#   ./e2e/bench.sh load [products=2000]                                      R-load-*: 16 search clients for 60 s while products are ingested
 set -euo pipefail
 case "${1:-}" in
   search) main=io.snapfind.e2e.bench.SearchLoadBenchmark ;;
@@ -12,7 +13,8 @@ case "${1:-}" in
   rooms) main=io.snapfind.e2e.bench.RoomsBenchmark ;;
   scale) main=io.snapfind.e2e.bench.ScaleOutBenchmark ;;
   crash) main=io.snapfind.e2e.bench.CrashMatrixBenchmark ;;
-  *) echo "usage: e2e/bench.sh search|pipeline|rooms|scale|crash [args]" >&2; exit 2 ;;
+  load) main=io.snapfind.e2e.bench.LoadUnderIngestBenchmark ;;
+  *) echo "usage: e2e/bench.sh search|pipeline|rooms|scale|crash|load [args]" >&2; exit 2 ;;
 esac
 shift
 cd "$(dirname "$0")/.."

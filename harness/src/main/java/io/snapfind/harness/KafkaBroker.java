@@ -34,11 +34,14 @@ public final class KafkaBroker implements AutoCloseable {
     private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
 
     private final int port;
-    private final ChildProcess process;
+    private final List<String> command;
+    private final Path logFile;
+    private ChildProcess process;
 
-    private KafkaBroker(int port, ChildProcess process) {
+    private KafkaBroker(int port, List<String> command, Path logFile) {
         this.port = port;
-        this.process = process;
+        this.command = command;
+        this.logFile = logFile;
     }
 
     /**
@@ -58,10 +61,9 @@ public final class KafkaBroker implements AutoCloseable {
             if (!Files.exists(dataDir.resolve("logs/meta.properties"))) {
                 format(classpath, config, logFile);
             }
-            ChildProcess process = ChildProcess.start("kafka", javaCommand(classpath, "kafka.Kafka", config.toString()),
-                    Map.of(), logFile);
-            KafkaBroker broker = new KafkaBroker(port, process);
-            broker.awaitReady(readyWithin);
+            KafkaBroker broker = new KafkaBroker(port, javaCommand(classpath, "kafka.Kafka", config.toString()),
+                    logFile);
+            broker.startAgain(readyWithin);
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the Kafka broker in " + dataDir, e);
@@ -76,12 +78,36 @@ public final class KafkaBroker implements AutoCloseable {
         return port;
     }
 
-    public long pid() {
-        return process.pid();
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Kills the broker with SIGKILL, keeping its log directory, as a crash would; {@link #startAgain} brings it back
+     * on the same port, controller port and data.
+     */
+    public synchronized void kill() {
+        if (process != null) {
+            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            process.close();
+            process = null;
+        }
+    }
+
+    /** Starts the broker (again) on its data directory and port, and waits until it answers. */
+    public synchronized void startAgain(Duration readyWithin) {
+        if (isAlive()) {
+            return;
+        }
+        if (FreePort.isTaken(port)) {
+            throw new IllegalStateException("Kafka port " + port + " on 127.0.0.1 is already in use");
+        }
+        process = ChildProcess.start("kafka", command, Map.of(), logFile);
+        awaitReady(readyWithin);
     }
 
     /** Creates the topics if they do not exist yet, with the given partition count. */
@@ -121,8 +147,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        process.close();
+    public synchronized void close() {
+        if (process != null) {
+            process.close();
+        }
     }
 
     private void awaitReady(Duration within) {

@@ -28,6 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.response.QueryResp;
@@ -39,17 +40,21 @@ import io.snapfind.harness.ProjectPaths;
  * The crash matrix (issue 15): catalog products from the IKEA assets through the real stack, a quarter of them with two
  * images, every 10th updated later to a different image set, every 10th (offset 5) deleted later. While the events
  * stream in: kill -9 of the detector, then the embedder, then the indexer (the launcher's supervisor restarts each),
- * then Milvus Lite stopped and started again on its data directory. Once every stage's consumer lag is zero the index
- * is compared with each product's newest event: a live product's rows must carry exactly the image ids of its newest
- * version (lost: an image of it without rows; duplicated: a row of an image it no longer has), no primary key twice
- * (duplicated), no row of a deleted product (duplicated).
+ * then Milvus Lite stopped and started again on its data directory, then kill -9 of the Kafka broker, started again on
+ * its log directory. Once every stage's consumer lag is zero the index is compared with each product's newest event:
+ * a live product's rows must carry exactly the image ids of its newest version (lost: an image of it without rows;
+ * duplicated: a row of an image it no longer has), no primary key twice (duplicated), no row of a deleted product
+ * (duplicated). The same picture appears under several products (a product's second image is the next product's main
+ * one), and detection is deterministic, so every occurrence of one picture must have the same number of rows: an
+ * occurrence with fewer is counted as lost crops, one with more as duplicated.
  *
- * <p>Not in the matrix: restarting the Kafka broker in place (LocalSystem holds one broker for its whole life; not
- * built in the time given).
- *
- * <p>Run: {@code e2e/bench.sh crash [products=2000]}.
+ * <p>Run: {@code e2e/bench.sh crash [products=2000]}; {@code CrashMatrixIT} runs it with 80.
  */
 public final class CrashMatrixBenchmark {
+
+    /** What the index holds against what the newest events say it should; both zero when nothing went wrong. */
+    public record Outcome(long lost, long duplicated, int liveProducts, int deletedProducts, List<String> faults) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALIAS = "products";
@@ -62,13 +67,20 @@ public final class CrashMatrixBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) throws Exception {
-        int count = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        Outcome outcome = run(args.length > 0 ? Integer.parseInt(args[0]) : 2000,
+                Files.createTempDirectory("snapfind-crash-"));
+        say("R-crash-lost: " + outcome.lost());
+        say("R-crash-duplicated: " + outcome.duplicated());
+    }
+
+    /** Streams {@code count} products through a fresh stack in {@code runDir} while every fault is injected. */
+    public static Outcome run(int count, Path runDir) throws Exception {
         Path assets = ProjectPaths.requireAssets();
         List<ScaleOutBenchmark.Product> catalog = ScaleOutBenchmark.catalog(
                 assets.resolve("datasets/ikea-shop-the-look"), count + 1);
         long started = System.nanoTime();
         LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets.resolve("models"),
-                Files.createTempDirectory("snapfind-crash-"), LocalSystem.Ports.free(), "bench-key", List.of(),
+                runDir, LocalSystem.Ports.free(), "bench-key", List.of(),
                 LocalSystem.Instances.ONE_EACH, Duration.ofMinutes(5), line -> say("  " + line));
         say(String.format("stack ready in %.0f s", seconds(started)));
         ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
@@ -79,7 +91,9 @@ public final class CrashMatrixBenchmark {
             String prefix = "crash" + System.currentTimeMillis() % 100_000;
             // The newest event per product: its image ids (empty: deleted).
             Map<String, Set<String>> newest = new LinkedHashMap<>();
-            List<String> faults = List.of("detector-service", "embedder-service", "indexer-service", "milvus");
+            // The picture behind each (product, image id), to compare the rows of one picture's occurrences.
+            Map<String, Path> pictures = new HashMap<>();
+            List<String> faults = List.of("detector-service", "embedder-service", "indexer-service", "milvus", "kafka");
             List<String> done = new ArrayList<>();
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
@@ -97,12 +111,14 @@ public final class CrashMatrixBenchmark {
                 }
                 upsert(gateway, id, product, images);
                 newest.put(id, images.keySet());
+                images.forEach((imageId, picture) -> pictures.put(id + "/" + imageId, picture));
                 // Later events of earlier products: an update to a different image set, or a delete.
                 int earlier = i - 7;
                 if (earlier >= 0 && earlier % 10 == 0) {
                     Map<String, Path> update = Map.of("updated", catalog.get(earlier + 1).image());
                     upsert(gateway, prefix + "-" + earlier, catalog.get(earlier), update);
                     newest.put(prefix + "-" + earlier, update.keySet());
+                    pictures.put(prefix + "-" + earlier + "/updated", update.get("updated"));
                 } else if (earlier >= 0 && earlier % 10 == 5) {
                     delete(gateway, prefix + "-" + earlier);
                     newest.put(prefix + "-" + earlier, Set.of());
@@ -115,7 +131,8 @@ public final class CrashMatrixBenchmark {
             say(String.format("published %d products in %.0f s; faults: %s", count, seconds(start), done));
             awaitSettled(admin, Duration.ofMinutes(30));
             say(String.format("settled after %.0f s", seconds(start)));
-            verify(system, prefix, newest);
+            searchServed(gateway, catalog.get(count - 1).image());
+            return verify(system, prefix, newest, pictures, done);
         } finally {
             supervisor.shutdownNow();
             supervisor.awaitTermination(10, TimeUnit.SECONDS);
@@ -131,6 +148,14 @@ public final class CrashMatrixBenchmark {
             system.milvus().startAgain(Duration.ofMinutes(3));
             say(String.format("  t=%4.0f s Milvus Lite started again", seconds(start)));
             return "milvus restarted";
+        }
+        if (target.equals("kafka")) {
+            say(String.format("  t=%4.0f s kill -9 kafka (pid %d)", seconds(start), system.kafka().pid()));
+            system.kafka().kill();
+            Thread.sleep(5_000);
+            system.kafka().startAgain(Duration.ofMinutes(2));
+            say(String.format("  t=%4.0f s Kafka started again", seconds(start)));
+            return "kill -9 kafka";
         }
         for (LocalSystem.ProcessState state : system.supervise(line -> say("  supervisor: " + line))) {
             if (state.name().startsWith(target) && state.pid() > 0) {
@@ -179,6 +204,18 @@ public final class CrashMatrixBenchmark {
         }
     }
 
+    /** Search must be served after the faults too: Milvus came back with its collections released. */
+    private static void searchServed(String gateway, Path photo) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/search?mode=whole&k=5"))
+                .header("Content-Type", "application/octet-stream").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofFile(photo)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 || JSON.readTree(response.body()).path("results").path(0).path("hits").isEmpty()) {
+            throw new IllegalStateException("search after the faults answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        say("search after the faults: 200 with hits");
+    }
+
     /** Until every stage's lag has been zero for 10 s in a row. */
     private static void awaitSettled(Admin admin, Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
@@ -213,34 +250,53 @@ public final class CrashMatrixBenchmark {
         return lag;
     }
 
-    private static void verify(LocalSystem system, String prefix, Map<String, Set<String>> newest) {
+    private static Outcome verify(LocalSystem system, String prefix, Map<String, Set<String>> newest,
+            Map<String, Path> pictures, List<String> faults) throws Exception {
         List<String> cropIds = new ArrayList<>();
-        Map<String, Set<String>> imagesPerProduct = new HashMap<>();
+        // Rows per (product, image id).
+        Map<String, Integer> rowsPerImage = new HashMap<>();
         String lastKey = "";
-        // Paged by primary key: Milvus caps one query's limit at 16,384 rows.
-        while (true) {
-            QueryResp response = system.milvus().client().query(QueryReq.builder().collectionName(ALIAS)
-                    .filter("productId like \"" + prefix + "-%\" and cropId > \"" + lastKey + "\"")
-                    .outputFields(List.of("cropId", "productId", "imageId")).limit(10_000L)
-                    .consistencyLevel(ConsistencyLevel.STRONG).build());
-            List<QueryResp.QueryResult> rows = response.getQueryResults();
-            for (QueryResp.QueryResult row : rows) {
-                String cropId = (String) row.getEntity().get("cropId");
-                cropIds.add(cropId);
-                imagesPerProduct.computeIfAbsent((String) row.getEntity().get("productId"), p -> new TreeSet<>())
-                        .add((String) row.getEntity().get("imageId"));
-                if (cropId.compareTo(lastKey) > 0) {
-                    lastKey = cropId;
+        MilvusClientV2 client = system.milvus().client();
+        try {
+            // Paged by primary key: Milvus caps one query's limit at 16,384 rows.
+            while (true) {
+                QueryResp response = client.query(QueryReq.builder().collectionName(ALIAS)
+                        .filter("productId like \"" + prefix + "-%\" and cropId > \"" + lastKey + "\"")
+                        .outputFields(List.of("cropId", "productId", "imageId")).limit(10_000L)
+                        .consistencyLevel(ConsistencyLevel.STRONG).build());
+                List<QueryResp.QueryResult> rows = response.getQueryResults();
+                for (QueryResp.QueryResult row : rows) {
+                    String cropId = (String) row.getEntity().get("cropId");
+                    cropIds.add(cropId);
+                    rowsPerImage.merge(row.getEntity().get("productId") + "/" + row.getEntity().get("imageId"), 1,
+                            Integer::sum);
+                    if (cropId.compareTo(lastKey) > 0) {
+                        lastKey = cropId;
+                    }
+                }
+                if (rows.size() < 10_000) {
+                    break;
                 }
             }
-            if (rows.size() < 10_000) {
-                break;
-            }
+        } finally {
+            client.close();
         }
         long duplicateKeys = cropIds.size() - new HashSet<>(cropIds).size();
-        int live = 0, deleted = 0, lostImages = 0, productsLost = 0, staleImages = 0, deletedWithRows = 0;
+        int live = 0, deleted = 0, lostImages = 0, staleImages = 0, deletedWithRows = 0;
+        // Expected rows per picture: the most common count over its live occurrences.
+        Map<Path, Map<Integer, Integer>> countsPerPicture = new HashMap<>();
         for (Map.Entry<String, Set<String>> product : newest.entrySet()) {
-            Set<String> found = imagesPerProduct.getOrDefault(product.getKey(), Set.of());
+            for (String imageId : product.getValue()) {
+                String key = product.getKey() + "/" + imageId;
+                countsPerPicture.computeIfAbsent(pictures.get(key), p -> new HashMap<>())
+                        .merge(rowsPerImage.getOrDefault(key, 0), 1, Integer::sum);
+            }
+        }
+        long lostCrops = 0, extraCrops = 0;
+        for (Map.Entry<String, Set<String>> product : newest.entrySet()) {
+            Set<String> found = new TreeSet<>();
+            rowsPerImage.keySet().stream().filter(k -> k.startsWith(product.getKey() + "/"))
+                    .forEach(k -> found.add(k.substring(product.getKey().length() + 1)));
             if (product.getValue().isEmpty()) {
                 deleted++;
                 if (!found.isEmpty()) {
@@ -256,20 +312,30 @@ public final class CrashMatrixBenchmark {
             stale.removeAll(product.getValue());
             lostImages += missing.size();
             staleImages += stale.size();
-            if (found.isEmpty()) {
-                productsLost++;
-            }
             if (!missing.isEmpty() || !stale.isEmpty()) {
                 say("  " + product.getKey() + ": expected images " + product.getValue() + ", found " + found);
             }
+            for (String imageId : product.getValue()) {
+                String key = product.getKey() + "/" + imageId;
+                int rows = rowsPerImage.getOrDefault(key, 0);
+                int expected = countsPerPicture.get(pictures.get(key)).entrySet().stream()
+                        .max(Map.Entry.<Integer, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                        .orElseThrow().getKey();
+                if (rows > 0 && rows != expected) {
+                    say("  " + key + ": " + rows + " rows, other occurrences of " + pictures.get(key).getFileName()
+                            + " have " + expected);
+                    lostCrops += Math.max(0, expected - rows);
+                    extraCrops += Math.max(0, rows - expected);
+                }
+            }
         }
-        say(String.format("index: %d rows; %d live products (%d images), %d deleted; images without rows %d "
-                + "(products without any row %d); rows of images a product no longer has: %d images; deleted "
-                + "products with rows %d; duplicate primary keys %d", cropIds.size(), live,
-                newest.values().stream().mapToInt(Set::size).sum(), deleted, lostImages, productsLost, staleImages,
-                deletedWithRows, duplicateKeys));
-        say("R-crash-lost: " + lostImages);
-        say("R-crash-duplicated: " + (duplicateKeys + staleImages + deletedWithRows));
+        say(String.format("index: %d rows; %d live products (%d images), %d deleted; images without rows %d, crops "
+                + "missing from an indexed image %d; rows of images a product no longer has: %d images; extra crops of "
+                + "an image %d; deleted products with rows %d; duplicate primary keys %d", cropIds.size(), live,
+                newest.values().stream().mapToInt(Set::size).sum(), deleted, lostImages, lostCrops, staleImages,
+                extraCrops, deletedWithRows, duplicateKeys));
+        return new Outcome(lostImages + lostCrops, duplicateKeys + staleImages + extraCrops + deletedWithRows, live,
+                deleted, faults);
     }
 
     private static double seconds(long startNanos) {

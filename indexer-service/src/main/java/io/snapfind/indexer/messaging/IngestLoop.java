@@ -147,6 +147,8 @@ public final class IngestLoop implements Runnable {
                 setState(Phase.RETRYING, e.getMessage(), attempt);
                 logRetry(attempt, e);
                 Thread.sleep(backoff(attempt).toMillis());
+                // What the failed attempt learnt (a collection loaded) may be gone with a Milvus restart.
+                indexer.recover();
             }
         }
     }

@@ -6,9 +6,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.collection.request.GetLoadStateReq;
+import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.BaseVector;
@@ -98,9 +101,9 @@ public class MilvusCropIndex implements CropIndex {
             String modelId = activeModel(false);
             QueryResp response;
             try {
-                response = milvus.client().query(QueryReq.builder().collectionName(config.collectionAlias())
+                response = loaded(() -> milvus.client().query(QueryReq.builder().collectionName(config.collectionAlias())
                         .filter(Filters.eq(IndexSchema.PRODUCT_ID, productId)).outputFields(List.of(IndexSchema.VECTOR))
-                        .limit(IndexSchema.MAX_QUERY_ROWS).consistencyLevel(config.consistencyLevel()).build());
+                        .limit(IndexSchema.MAX_QUERY_ROWS).consistencyLevel(config.consistencyLevel()).build()));
             } catch (MilvusClientException e) {
                 if (isMissing(e)) {
                     return new ProductVectors(modelId, List.of());
@@ -169,7 +172,7 @@ public class MilvusCropIndex implements CropIndex {
         filter.ifPresent(f -> request.filter(expression(f.condition())));
         SearchResp response;
         try {
-            response = milvus.client().search(request.build());
+            response = loaded(() -> milvus.client().search(request.build()));
         } catch (MilvusClientException e) {
             if (isMissing(e)) {
                 // Nothing indexed yet: the indexer creates the collection and the alias with the first vectors.
@@ -182,6 +185,36 @@ public class MilvusCropIndex implements CropIndex {
             results.add(perQuery.stream().map(MilvusCropIndex::hit).toList());
         }
         return results;
+    }
+
+    /**
+     * Runs a read, loading the collection and trying once more if it failed because the collection is not loaded:
+     * a restarted Milvus (Lite, or standalone after a release) keeps the data but serves nothing until someone loads
+     * it, and the indexer only loads what it reads itself. (The SDK 2.6 reports Milvus's "released" error code as a
+     * client error, so the load state is asked rather than the message read.)
+     */
+    private <T> T loaded(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (MilvusClientException e) {
+            if (isMissing(e) || !loadIfReleased()) {
+                throw e;
+            }
+            return read.get();
+        }
+    }
+
+    private boolean loadIfReleased() {
+        String alias = config.collectionAlias();
+        try {
+            if (Boolean.TRUE.equals(milvus.client().getLoadState(GetLoadStateReq.builder().collectionName(alias).build()))) {
+                return false;
+            }
+            milvus.client().loadCollection(LoadCollectionReq.builder().collectionName(alias).build());
+            return true;
+        } catch (MilvusClientException e) {
+            return false;
+        }
     }
 
     /** Milvus says "not found" for a missing alias in a search and "does not exist" when describing it. */

@@ -21,6 +21,8 @@ import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.request.GetLoadStateReq;
+import io.milvus.v2.service.collection.request.ReleaseCollectionReq;
 import io.milvus.v2.service.utility.request.AlterAliasReq;
 import io.milvus.v2.service.utility.request.CreateAliasReq;
 import io.milvus.v2.service.vector.request.InsertReq;
@@ -83,6 +85,20 @@ class MilvusCropIndexIT {
         connection.client().alterAlias(AlterAliasReq.builder().alias(alias).collectionName(second).build());
         assertEquals("p-model-b", index.nearest("model-b", List.of(new float[] { 1, 0, 0, 0 }), 3, Optional.empty())
                 .toCompletableFuture().join().get(0).get(0).productId());
+    }
+
+    @Test
+    void aReleasedCollectionIsLoadedAgainByTheFirstRead() {
+        // As after a Milvus restart: the data is kept, the load state is not.
+        String name = collection("model-r");
+        connection.client().createAlias(CreateAliasReq.builder().alias(alias).collectionName(name).build());
+        connection.client().releaseCollection(ReleaseCollectionReq.builder().collectionName(name).build());
+        assertEquals(Boolean.FALSE, connection.client().getLoadState(GetLoadStateReq.builder().collectionName(name).build()));
+
+        assertEquals("p-model-r", index.nearest("model-r", List.of(new float[] { 1, 0, 0, 0 }), 3, Optional.empty())
+                .toCompletableFuture().join().get(0).get(0).productId());
+        connection.client().releaseCollection(ReleaseCollectionReq.builder().collectionName(name).build());
+        assertEquals(1, index.vectorsOf("p-model-r").toCompletableFuture().join().vectors().size());
     }
 
     @Test
