@@ -16,9 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -39,9 +42,9 @@ import io.snapfind.harness.ProjectPaths;
 /**
  * The crash matrix (issue 15): catalog products from the IKEA assets through the real stack, a quarter of them with two
  * images, every 10th updated later to a different image set, every 10th (offset 5) deleted later. While the events
- * stream in: kill -9 of the detector, then the embedder, then the indexer (the launcher's supervisor restarts each),
- * then Milvus Lite stopped and started again on its data directory, then kill -9 of the Kafka broker, started again on
- * its log directory. Once every stage's consumer lag is zero the index is compared with each product's newest event:
+ * stream in, each when the detector has worked through another seventh of them: kill -9 of the detector, then the
+ * embedder, then the indexer (the launcher's supervisor restarts each), then Milvus Lite stopped and started again on
+ * its data directory, then kill -9 of the Kafka broker, started again on its log directory. Once every stage's consumer lag is zero the index is compared with each product's newest event:
  * a live product's rows must carry exactly the image ids of its newest version (lost: an image of it without rows;
  * duplicated: a row of an image it no longer has), no primary key twice (duplicated), no row of a deleted product
  * (duplicated). The same picture appears under several products (a product's second image is the next product's main
@@ -73,71 +76,111 @@ public final class CrashMatrixBenchmark {
         say("R-crash-duplicated: " + outcome.duplicated());
     }
 
+    /** One event of the stream: an upsert with its pictures by image id, or a delete (no pictures). */
+    private record Event(String productId, ScaleOutBenchmark.Product product, Map<String, Path> images) {
+        boolean isDelete() {
+            return images.isEmpty();
+        }
+    }
+
     /** Streams {@code count} products through a fresh stack in {@code runDir} while every fault is injected. */
     public static Outcome run(int count, Path runDir) throws Exception {
         Path assets = ProjectPaths.requireAssets();
         List<ScaleOutBenchmark.Product> catalog = ScaleOutBenchmark.catalog(
                 assets.resolve("datasets/ikea-shop-the-look"), count + 1);
+        String prefix = "crash" + System.currentTimeMillis() % 100_000;
+        List<Event> plan = plan(prefix, catalog, count);
+        // The newest event per product: its image ids (empty: deleted); the picture behind each (product, image id).
+        Map<String, Set<String>> newest = new LinkedHashMap<>();
+        Map<String, Path> pictures = new HashMap<>();
+        for (Event event : plan) {
+            newest.put(event.productId(), event.images().keySet());
+            event.images().forEach((imageId, picture) -> pictures.put(event.productId() + "/" + imageId, picture));
+        }
         long started = System.nanoTime();
         LocalSystem system = LocalSystem.start(ProjectPaths.root(), assets.resolve("models"),
                 runDir, LocalSystem.Ports.free(), "bench-key", List.of(),
                 LocalSystem.Instances.ONE_EACH, Duration.ofMinutes(5), line -> say("  " + line));
-        say(String.format("stack ready in %.0f s", seconds(started)));
+        say(String.format("stack ready in %.0f s; %d events for %d products", seconds(started), plan.size(), count));
         ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
         supervisor.scheduleWithFixedDelay(() -> system.supervise(line -> say("  supervisor: " + line)), 1, 1,
                 TimeUnit.SECONDS);
+        ExecutorService publisher = Executors.newSingleThreadExecutor();
         try (Admin admin = system.kafka().admin()) {
             String gateway = system.gatewayUrl();
-            String prefix = "crash" + System.currentTimeMillis() % 100_000;
-            // The newest event per product: its image ids (empty: deleted).
-            Map<String, Set<String>> newest = new LinkedHashMap<>();
-            // The picture behind each (product, image id), to compare the rows of one picture's occurrences.
-            Map<String, Path> pictures = new HashMap<>();
+            AtomicInteger published = new AtomicInteger();
+            long start = System.nanoTime();
+            // The catalog system: every event as fast as the gateway takes it, retrying through restarts.
+            Future<?> publishing = publisher.submit(() -> {
+                for (Event event : plan) {
+                    if (event.isDelete()) {
+                        delete(gateway, event.productId());
+                    } else {
+                        upsert(gateway, event.productId(), event.product(), event.images());
+                    }
+                    published.incrementAndGet();
+                }
+                say(String.format("  t=%4.0f s all %d events published", seconds(start), plan.size()));
+                return null;
+            });
+            // Each fault when the detector, the slowest stage, has worked through its share of the stream, so
+            // that every stage has work in flight when it is hit.
             List<String> faults = List.of("detector-service", "embedder-service", "indexer-service", "milvus", "kafka");
             List<String> done = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                for (int f = 0; f < faults.size(); f++) {
-                    if (i == count * (f + 1) / (faults.size() + 2)) {
-                        done.add(fault(system, faults.get(f), start));
-                    }
+            long lastReport = 0;
+            while (done.size() < faults.size()) {
+                Thread.sleep(500);
+                Map<String, Long> lag = lagOrEmpty(admin);
+                if (lag.isEmpty()) {
+                    continue;
                 }
-                ScaleOutBenchmark.Product product = catalog.get(i);
-                String id = prefix + "-" + i;
-                Map<String, Path> images = new LinkedHashMap<>();
-                images.put("main", product.image());
-                if (i % 4 == 1) {
-                    images.put("second", catalog.get(i + 1).image());
+                long detected = published.get() - lag.get("detector-service");
+                if (detected >= (long) plan.size() * (done.size() + 1) / (faults.size() + 2)) {
+                    done.add(fault(system, faults.get(done.size()), start));
                 }
-                upsert(gateway, id, product, images);
-                newest.put(id, images.keySet());
-                images.forEach((imageId, picture) -> pictures.put(id + "/" + imageId, picture));
-                // Later events of earlier products: an update to a different image set, or a delete.
-                int earlier = i - 7;
-                if (earlier >= 0 && earlier % 10 == 0) {
-                    Map<String, Path> update = Map.of("updated", catalog.get(earlier + 1).image());
-                    upsert(gateway, prefix + "-" + earlier, catalog.get(earlier), update);
-                    newest.put(prefix + "-" + earlier, update.keySet());
-                    pictures.put(prefix + "-" + earlier + "/updated", update.get("updated"));
-                } else if (earlier >= 0 && earlier % 10 == 5) {
-                    delete(gateway, prefix + "-" + earlier);
-                    newest.put(prefix + "-" + earlier, Set.of());
-                }
-                if (i % 100 == 99) {
-                    say(String.format("  t=%4.0f s published %d products, lag %s", seconds(start), i + 1,
-                            lag(admin)));
+                if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(20)) {
+                    lastReport = System.nanoTime();
+                    say(String.format("  t=%4.0f s published %d of %d events, lag %s", seconds(start), published.get(),
+                            plan.size(), lag));
                 }
             }
-            say(String.format("published %d products in %.0f s; faults: %s", count, seconds(start), done));
+            publishing.get();
+            say(String.format("  t=%4.0f s faults done: %s", seconds(start), done));
             awaitSettled(admin, Duration.ofMinutes(30));
             say(String.format("settled after %.0f s", seconds(start)));
             searchServed(gateway, catalog.get(count - 1).image());
             return verify(system, prefix, newest, pictures, done);
         } finally {
+            publisher.shutdownNow();
             supervisor.shutdownNow();
             supervisor.awaitTermination(10, TimeUnit.SECONDS);
             system.close();
         }
+    }
+
+    /**
+     * Product i's upsert (a quarter with a second image, the next product's picture), and 7 products later an update
+     * of every 10th product to another image set, or a delete of every 10th with offset 5.
+     */
+    private static List<Event> plan(String prefix, List<ScaleOutBenchmark.Product> catalog, int count) {
+        List<Event> plan = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ScaleOutBenchmark.Product product = catalog.get(i);
+            Map<String, Path> images = new LinkedHashMap<>();
+            images.put("main", product.image());
+            if (i % 4 == 1) {
+                images.put("second", catalog.get(i + 1).image());
+            }
+            plan.add(new Event(prefix + "-" + i, product, images));
+            int earlier = i - 7;
+            if (earlier >= 0 && earlier % 10 == 0) {
+                plan.add(new Event(prefix + "-" + earlier, catalog.get(earlier),
+                        Map.of("updated", catalog.get(earlier + 1).image())));
+            } else if (earlier >= 0 && earlier % 10 == 5) {
+                plan.add(new Event(prefix + "-" + earlier, catalog.get(earlier), Map.of()));
+            }
+        }
+        return plan;
     }
 
     private static String fault(LocalSystem system, String target, long start) throws Exception {
@@ -222,12 +265,23 @@ public final class CrashMatrixBenchmark {
         int zeros = 0;
         while (zeros < 5) {
             if (System.nanoTime() > deadline) {
-                say("  not settled in time, lag " + lag(admin));
+                say("  not settled in time, lag " + lagOrEmpty(admin));
                 return;
             }
             Thread.sleep(2_000);
-            Map<String, Long> lag = lag(admin);
-            zeros = lag.values().stream().allMatch(l -> l == 0) ? zeros + 1 : 0;
+            Map<String, Long> lag = lagOrEmpty(admin);
+            zeros = !lag.isEmpty() && lag.values().stream().allMatch(l -> l == 0) ? zeros + 1 : 0;
+        }
+    }
+
+    /** The lag, or nothing while the broker is down. */
+    private static Map<String, Long> lagOrEmpty(Admin admin) throws InterruptedException {
+        try {
+            return lag(admin);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            return Map.of();
         }
     }
 
