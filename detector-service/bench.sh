@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# D1 benchmark: detector images/s on CPU (service path and raw ONNX Runtime), see docs/bench/detector-service.md.
+# D1 benchmark: detector images/s on CPU (service path, whole per-image pipeline with crops, raw ONNX Runtime), see docs/bench/detector-service.md.
 # Usage: detector-service/bench.sh [--model yolov8n|yolox-nano] [--passes N] [--intra-op-threads N] [--inter-op-threads N] [--spinning true|false]
 set -euo pipefail
 cd "$(dirname "$0")/.."

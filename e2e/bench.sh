@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks on the real stack (Kafka, Milvus Lite and the four services on free loopback ports):
 #   ./e2e/bench.sh search [productsPerCategory=20] [requestsPerClient=24] [model=the default]   P4: search latency vs the in-process floor
-#   ./e2e/bench.sh pipeline [products=120]                                   P2/P3: ingest throughput and freshness
+#   ./e2e/bench.sh pipeline [products=120]                                   P2/P3: ingest throughput and freshness (as search sees it)
 #   ./e2e/bench.sh rooms [--model ID] [--part all|tune|report] [--rooms N]   Q-rooms-*: shop the look, whole IKEA catalog
 #   ./e2e/bench.sh scale [products=300]                                      SCALE-*: 1 vs 2 instances per stage, one killed
 #   ./e2e/bench.sh crash [products=2000]                                     R-crash-*: kill -9 each stage, restart Milvus Lite and Kafka

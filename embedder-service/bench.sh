@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# P1 benchmark: embedder images/s and latency on CPU against a raw ONNX Runtime loop and the naive one-at-a-time
+# P1 benchmark: embedder images/s and latency on CPU against raw ONNX Runtime loops, a raw decode+inference pipeline and the naive one-at-a-time
 # path; see docs/bench/embedder-service.md.
-# Usage: embedder-service/bench.sh [images=256] [passes=5] [batches=1,8,32]
+# Usage: embedder-service/bench.sh [images=256] [passes=5] [batches=1,8,32]   (quick check: 64 1 1,8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true

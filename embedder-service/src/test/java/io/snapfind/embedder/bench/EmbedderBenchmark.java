@@ -1,5 +1,8 @@
 package io.snapfind.embedder.bench;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.FloatBuffer;
@@ -13,6 +16,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -33,14 +40,18 @@ import io.snapfind.imaging.ImageLimits;
 /**
  * Throughput and latency of the embedder on CPU, against two baselines on the same images and model:
  * <ol>
- *   <li><b>raw</b>: a plain ONNX Runtime Java loop ({@code OrtSession.run}) over tensors preprocessed beforehand,
- *       one session with ONNX Runtime's default threading: the engine's limit, with no decoding at all;</li>
+ *   <li><b>raw</b>: plain ONNX Runtime Java loops ({@code OrtSession.run}) over tensors preprocessed beforehand,
+ *       one loop on ONNX Runtime's default threading or two loops of one intra-op thread each, at every batch
+ *       size: the engine's limit, with no decoding at all; the best of all of them is the ratio's baseline;</li>
+ *   <li><b>raw pipeline</b>: the same loops, each decoding and preprocessing its own batch first, with the faster
+ *       per image of the JDK's ImageIO JPEG reader and the project's {@link ImageDecoder} (both followed by the
+ *       same {@link Preprocessor}, so every tensor, and so every vector, is the service's);</li>
  *   <li><b>naive</b>: the service's own code one image at a time (decode, preprocess, infer, wait, next), one
  *       predictor with ONNX Runtime's default threading;</li>
  *   <li><b>service</b>: the pipeline as deployed (parallel decoding, micro-batching, a predictor pool), driven by
  *       enough concurrent callers to keep it busy, for each batch size and thread split.</li>
  * </ol>
- * The service and naive figures include JPEG decoding and preprocessing; the raw ones do not. Every configuration
+ * The service, naive and raw-pipeline figures include JPEG decoding and preprocessing; the raw ones do not. Every configuration
  * is warmed up with one pass, then timed {@code repeats} times; the best pass counts and the median is shown.
  *
  * <p>Usage: {@code EmbedderBenchmark [images=256] [repeats=5] [batches=1,8,32]}
@@ -103,13 +114,17 @@ public final class EmbedderBenchmark {
                 System.getProperty("java.version"), repeats);
         cpuBreakdown();
         Map<Integer, List<FloatBuffer>> rawInputs = rawInputs(batches);
+        PixelPath pixels = fastestPixelPath();
         List<Subject> subjects = new ArrayList<>();
-        for (int batch : batches) {
-            subjects.add(raw(rawInputs.get(batch), batch, 1, 0, true));
-            subjects.add(raw(rawInputs.get(batch), batch, 1, 0, false));
-        }
-        for (int batch : batches) {
-            subjects.add(raw(rawInputs.get(batch), batch, 2, 1, false));
+        // {loops, intra-op threads per loop (0: ONNX Runtime's default), spinning}: the same layouts with
+        // tensors ready (raw) and decoding in the loops (raw pipeline).
+        int[][] layouts = { { 1, 0, 1 }, { 1, 0, 0 }, { 2, 1, 0 } };
+        for (PixelPath path : new PixelPath[] { null, pixels }) {
+            for (int[] layout : layouts) {
+                for (int batch : batches) {
+                    subjects.add(raw(rawInputs.get(batch), batch, layout[0], layout[1], layout[2] == 1, path));
+                }
+            }
         }
         subjects.add(naive());
         // {inference workers, intra-op threads per worker, preprocessing threads}
@@ -208,9 +223,13 @@ public final class EmbedderBenchmark {
         return inputs;
     }
 
-    /** {@code loops} threads each running their share of the batches through one shared session. */
-    private Subject raw(List<FloatBuffer> inputs, int batch, int loops, int intraOpThreads, boolean spinning)
-            throws Exception {
+    /**
+     * {@code loops} threads each running their share of the batches through one shared session: the prepared
+     * {@code inputs}, or, with a {@code pipeline}, each batch decoded and preprocessed by its loop into the loop's
+     * own direct buffer first (its latency then counts from the start of decoding).
+     */
+    private Subject raw(List<FloatBuffer> inputs, int batch, int loops, int intraOpThreads, boolean spinning,
+            PixelPath pipeline) throws Exception {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -221,6 +240,12 @@ public final class EmbedderBenchmark {
         options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
         OrtSession session = environment.createSession(spec.file().toString(), options);
         int perImage = spec.pixelsPerImage();
+        int batchCount = inputs.size();
+        List<FloatBuffer> own = new ArrayList<>();
+        for (int t = 0; pipeline != null && t < loops; t++) {
+            own.add(java.nio.ByteBuffer.allocateDirect(batch * perImage * Float.BYTES)
+                    .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer());
+        }
         Runner runner = new Runner() {
             @Override
             public long[] pass() throws Exception {
@@ -229,11 +254,22 @@ public final class EmbedderBenchmark {
                 long start = System.nanoTime();
                 List<Thread> threads = new ArrayList<>();
                 for (int t = 0; t < loops; t++) {
+                    FloatBuffer buffer = pipeline == null ? null : own.get(t);
                     Thread thread = new Thread(() -> {
-                        for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
-                            FloatBuffer input = inputs.get(i).duplicate();
-                            int count = input.remaining() / perImage;
+                        float[] scratch = pipeline == null ? null : new float[perImage];
+                        for (int i = next.getAndIncrement(); i < batchCount; i = next.getAndIncrement()) {
                             long begin = System.nanoTime();
+                            FloatBuffer input;
+                            if (pipeline == null) {
+                                input = inputs.get(i).duplicate();
+                            } else {
+                                buffer.clear();
+                                for (int j = i * batch; j < Math.min(jpegs.size(), (i + 1) * batch); j++) {
+                                    pipeline.tensor(jpegs.get(j), buffer, scratch);
+                                }
+                                input = buffer.flip();
+                            }
+                            int count = input.remaining() / perImage;
                             runRaw(environment, session, input, count);
                             // Every image of a batch is ready when its batch is.
                             latencyNanos.addAndGet((System.nanoTime() - begin) * count);
@@ -258,10 +294,125 @@ public final class EmbedderBenchmark {
                 }
             }
         };
-        String config = loops == 1
+        String config = (loops == 1
                 ? "1 loop, ORT default threads" + (spinning ? "" : ", no spinning")
-                : loops + " loops × " + intraOpThreads + " intra-op thread";
-        return new Subject("raw", config, batch, runner, new AtomicLong(), new AtomicLong());
+                : loops + " loops × " + intraOpThreads + " intra-op thread")
+                + (pipeline == null ? "" : ", " + pipeline.name() + " in the loop");
+        return new Subject(pipeline == null ? "raw" : "raw-pipeline", config, batch, runner, new AtomicLong(),
+                new AtomicLong());
+    }
+
+    /** JPEG bytes to one image's tensor, appended to {@code out}; {@code scratch} holds one tensor. */
+    private interface PixelPath {
+        String name();
+
+        void tensor(byte[] jpeg, FloatBuffer out, float[] scratch);
+    }
+
+    /**
+     * The faster per image, in thread CPU time (best of 3 passes, one thread), of the two JPEG decoders Java has
+     * here, each followed by the service's {@link Preprocessor}: the JDK's own ImageIO JPEG reader (an RGB
+     * BufferedImage), and the project's {@link ImageDecoder} (a plain JFIF file as YCbCr samples, converted only
+     * where the crop needs them). A path whose tensors differ from the service's in any bit is not eligible.
+     * libjpeg-turbo would be a third, but no Java binding of it is available offline here.
+     */
+    private PixelPath fastestPixelPath() throws IOException {
+        Preprocessor preprocessor = new Preprocessor(spec);
+        javax.imageio.spi.ImageReaderSpi jdkReader = null;
+        for (java.util.Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg"); readers.hasNext();) {
+            ImageReader reader = readers.next();
+            if (reader.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReader")) {
+                jdkReader = reader.getOriginatingProvider();
+            }
+            reader.dispose();
+        }
+        javax.imageio.spi.ImageReaderSpi jdk = java.util.Objects.requireNonNull(jdkReader, "the JDK's JPEG reader");
+        PixelPath imageIo = new PixelPath() {
+            @Override
+            public String name() {
+                return "JDK ImageIO JPEG reader + Preprocessor";
+            }
+
+            @Override
+            public void tensor(byte[] jpeg, FloatBuffer out, float[] scratch) {
+                try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+                    ImageReader reader = jdk.createReaderInstance();
+                    try {
+                        reader.setInput(input, true, true);
+                        BufferedImage image = reader.read(0);
+                        preprocessor.apply(image, scratch, 0);
+                    } finally {
+                        reader.dispose();
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                out.put(scratch);
+            }
+        };
+        PixelPath project = new PixelPath() {
+            @Override
+            public String name() {
+                return "ImageDecoder + Preprocessor";
+            }
+
+            @Override
+            public void tensor(byte[] jpeg, FloatBuffer out, float[] scratch) {
+                try {
+                    for (float[] plane : preprocessor.planes(decoder.decode(jpeg))) {
+                        out.put(plane);
+                    }
+                } catch (io.snapfind.imaging.ImageRejected e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int perImage = spec.pixelsPerImage();
+        FloatBuffer out = java.nio.ByteBuffer.allocateDirect(perImage * Float.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] scratch = new float[perImage];
+        List<FloatBuffer> serviceTensors = new ArrayList<>();
+        for (byte[] jpeg : jpegs) {
+            try {
+                serviceTensors.add(FloatBuffer.wrap(preprocessor.apply(decoder.decode(jpeg))));
+            } catch (io.snapfind.imaging.ImageRejected e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        PixelPath fastest = null;
+        double fastestMs = Double.MAX_VALUE;
+        java.util.StringJoiner line = new java.util.StringJoiner("; ",
+                "Raw pipeline, decode + preprocess CPU per image (one thread, best of 3): ", "");
+        for (PixelPath path : List.of(imageIo, project)) {
+            boolean same = true;
+            long best = Long.MAX_VALUE;
+            for (int pass = 0; pass < 3; pass++) {
+                long total = 0;
+                for (int i = 0; i < jpegs.size(); i++) {
+                    out.clear();
+                    long begin = threads.getCurrentThreadCpuTime();
+                    path.tensor(jpegs.get(i), out, scratch);
+                    total += threads.getCurrentThreadCpuTime() - begin;
+                    if (pass == 0) {
+                        same &= out.flip().equals(serviceTensors.get(i).duplicate());
+                    }
+                }
+                best = Math.min(best, total);
+            }
+            double ms = best / 1e6 / jpegs.size();
+            line.add(String.format(Locale.ROOT, "%s %.2f ms (tensors %s the service's)", path.name(), ms,
+                    same ? "identical to" : "DIFFER from"));
+            if (same && ms < fastestMs) {
+                fastest = path;
+                fastestMs = ms;
+            }
+        }
+        if (fastest == null) {
+            throw new IllegalStateException("no decoder gives the service's tensors: " + line);
+        }
+        System.out.printf(Locale.ROOT, "%s. The raw pipeline uses %s%n%n", line, fastest.name());
+        return fastest;
     }
 
     private void runRaw(OrtEnvironment environment, OrtSession session, FloatBuffer input, int count) {
@@ -372,7 +523,7 @@ public final class EmbedderBenchmark {
         Arrays.sort(sorted);
         Result result = new Result(path, config, batch, rates[best], sorted[sorted.length / 2], latencies[best],
                 meanBatch);
-        System.out.printf(Locale.ROOT, "  %-8s batch %-3d %-48s %7.1f img/s (median %7.1f)  %8.2f ms/image%n",
+        System.out.printf(Locale.ROOT, "  %-12s batch %-3d %-48s %7.1f img/s (median %7.1f)  %8.2f ms/image%n",
                 path, batch, config, result.imagesPerSecond(), result.medianPerSecond(), result.latencyMs());
         return result;
     }
@@ -385,21 +536,30 @@ public final class EmbedderBenchmark {
             System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.2f | %.1f |%n", r.path(), r.batch(),
                     r.config(), r.imagesPerSecond(), r.medianPerSecond(), r.latencyMs(), r.meanBatch());
         }
-        Result rawBest = best(results, "raw", "1 loop");
-        Result rawParallelBest = best(results, "raw", "loops");
+        Result rawBest = best(results, "raw", "");
+        Result rawOneLoopBest = best(results, "raw", "1 loop");
+        Result pipelineBest = best(results, "raw-pipeline", "");
+        Result pipelineInRawBestLayout = results.stream().filter(r -> r.path().equals("raw-pipeline")
+                && r.batch() == rawBest.batch()
+                && r.config().substring(0, r.config().lastIndexOf(", ")).equals(rawBest.config())).findFirst()
+                .orElseThrow();
         Result naive = best(results, "naive", "");
         Result serviceBest = best(results, "service", "");
         System.out.println();
-        System.out.printf(Locale.ROOT, "raw best: %.1f img/s (batch %d, %s)%n", rawBest.imagesPerSecond(),
-                rawBest.batch(), rawBest.config());
-        System.out.printf(Locale.ROOT, "raw, parallel loops, best: %.1f img/s (batch %d, %s)%n",
-                rawParallelBest.imagesPerSecond(), rawParallelBest.batch(), rawParallelBest.config());
+        System.out.printf(Locale.ROOT, "raw best, every batch and layout: %.1f img/s (batch %d, %s)%n",
+                rawBest.imagesPerSecond(), rawBest.batch(), rawBest.config());
+        System.out.printf(Locale.ROOT, "raw pipeline best: %.1f img/s (batch %d, %s); in the best raw layout: %.1f img/s%n",
+                pipelineBest.imagesPerSecond(), pipelineBest.batch(), pipelineBest.config(),
+                pipelineInRawBestLayout.imagesPerSecond());
         System.out.printf(Locale.ROOT, "naive: %.1f img/s%n", naive.imagesPerSecond());
         System.out.printf(Locale.ROOT, "service best: %.1f img/s (batch %d, %s)%n", serviceBest.imagesPerSecond(),
                 serviceBest.batch(), serviceBest.config());
-        System.out.printf(Locale.ROOT, "service best ÷ raw parallel-loop best: %.2f%n",
-                serviceBest.imagesPerSecond() / rawParallelBest.imagesPerSecond());
+        System.out.printf(Locale.ROOT, "service best ÷ raw 1-loop best (the ratio before issue 16): %.2f (raw %.1f img/s, batch %d, %s)%n",
+                serviceBest.imagesPerSecond() / rawOneLoopBest.imagesPerSecond(), rawOneLoopBest.imagesPerSecond(),
+                rawOneLoopBest.batch(), rawOneLoopBest.config());
         System.out.printf(Locale.ROOT, "P1-raw-ratio: %.2f%n", serviceBest.imagesPerSecond() / rawBest.imagesPerSecond());
+        System.out.printf(Locale.ROOT, "P1-pipeline-ratio: %.2f%n",
+                serviceBest.imagesPerSecond() / pipelineBest.imagesPerSecond());
         System.out.printf(Locale.ROOT, "P1-naive-speedup: %.2f%n", serviceBest.imagesPerSecond() / naive.imagesPerSecond());
     }
 
