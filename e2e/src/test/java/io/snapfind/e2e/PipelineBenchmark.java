@@ -108,6 +108,10 @@ public final class PipelineBenchmark {
         AtomicInteger searches = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicLong searchNanos = new AtomicLong();
+        // Where a search's time goes, as the gateway reports it in each answer.
+        AtomicLong embedMs = new AtomicLong();
+        AtomicLong indexMs = new AtomicLong();
+        AtomicLong gatewayMs = new AtomicLong();
         ScheduledExecutorService searchers = Executors.newScheduledThreadPool(8);
         try {
             long interval = (long) (1e9 / rate);
@@ -129,6 +133,10 @@ public final class PipelineBenchmark {
                         JsonNode answer = gateway.search(image.path(), "mode=whole&k=10");
                         searches.incrementAndGet();
                         searchNanos.addAndGet(System.nanoTime() - sent);
+                        JsonNode timings = answer.path("timings");
+                        embedMs.addAndGet(timings.path("embedMs").asLong());
+                        indexMs.addAndGet(timings.path("searchMs").asLong());
+                        gatewayMs.addAndGet(timings.path("totalMs").asLong());
                         if (hits(answer, id)) {
                             latency.put(id, (System.nanoTime() - publishedAt) / 1_000_000);
                             cancel(self.get());
@@ -152,6 +160,9 @@ public final class PipelineBenchmark {
         System.out.printf("search freshness phase: %d searches (%.1f per product, %.0f ms each on average), %d failed%n",
                 searches.get(), (double) searches.get() / count, searchNanos.get() / 1e6 / Math.max(1, searches.get()),
                 failed.get());
+        int n = Math.max(1, searches.get());
+        System.out.printf("  per search, as the gateway reports it: %.0f ms in the gateway, of which embedding %.0f ms, "
+                + "Milvus %.0f ms%n", (double) gatewayMs.get() / n, (double) embedMs.get() / n, (double) indexMs.get() / n);
         return latency.values().stream().mapToLong(Long::longValue).toArray();
     }
 

@@ -8,9 +8,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Dynamic micro-batching: items submitted from any thread are gathered into batches of at most {@code maxBatch}
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A dispatcher thread first waits for an idle worker and only then for items, so while every worker is busy
  * the queue fills up and the next batch forms by itself; {@code maxWait} additionally holds a batch open for
  * stragglers after its first item arrived (0 never waits: under load batches still grow, at low load the single
- * item goes out at once). Items are taken in arrival order; batches on different workers may finish in any order.
+ * item goes out at once). Items are taken by {@link Priority}, then in arrival order, so a search's crops go ahead of
+ * whatever the stream queued before them; batches on different workers may finish in any order.
  */
 public final class BatchingQueue<I, O> implements AutoCloseable {
 
@@ -41,14 +43,26 @@ public final class BatchingQueue<I, O> implements AutoCloseable {
         void batchProcessed(int size, long processingNanos, boolean failed);
     }
 
-    private record Pending<I, O>(I item, CompletableFuture<O> result) {
+    /** INTERACTIVE (a caller waits: search, explain) before STREAM (the Kafka ingest, which only loses time). */
+    public enum Priority {
+        INTERACTIVE, STREAM
+    }
+
+    private record Pending<I, O>(I item, CompletableFuture<O> result, Priority priority, long sequence)
+            implements Comparable<Pending<I, O>> {
+        @Override
+        public int compareTo(Pending<I, O> other) {
+            int byPriority = priority.compareTo(other.priority);
+            return byPriority != 0 ? byPriority : Long.compare(sequence, other.sequence);
+        }
     }
 
     private final String name;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final Listener listener;
-    private final BlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pending<I, O>> queue = new PriorityBlockingQueue<>();
+    private final AtomicLong arrivals = new AtomicLong();
     private final BlockingQueue<Worker<I, O>> idleWorkers;
     private final List<Worker<I, O>> allWorkers;
     private final ExecutorService workerThreads;
@@ -82,14 +96,19 @@ public final class BatchingQueue<I, O> implements AutoCloseable {
         dispatcher.start();
     }
 
-    /** Queues one item; the future completes with its result, or exceptionally with the batch's failure. */
+    /** {@link #submit(Object, Priority)} as {@link Priority#INTERACTIVE}. */
     public CompletableFuture<O> submit(I item) {
+        return submit(item, Priority.INTERACTIVE);
+    }
+
+    /** Queues one item; the future completes with its result, or exceptionally with the batch's failure. */
+    public CompletableFuture<O> submit(I item, Priority priority) {
         CompletableFuture<O> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new IllegalStateException(name + " is closed"));
             return result;
         }
-        queue.add(new Pending<>(item, result));
+        queue.add(new Pending<>(item, result, priority, arrivals.incrementAndGet()));
         if (closed) {
             // close() may have drained the queue just before the add; do not leave the caller waiting forever.
             failQueued();

@@ -86,7 +86,8 @@ public final class CropEmbedding {
             return CompletableFuture.completedFuture(Outcome.of(key, delete, codec.encode(delete)));
         }
         List<Crop> crops = event.crops();
-        return embedder.embedEach(crops.stream().map(Crop::jpeg).toList())
+        // The stream gives way to searches: it only loses time, a search has a shopper waiting.
+        return embedder.embedEach(crops.stream().map(Crop::jpeg).toList(), BatchingQueue.Priority.STREAM)
                 .thenApply(attempts -> outcome(record, key, event, attempts));
     }
 

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.snapfind.embedder.model.Preprocessor;
 import io.snapfind.imaging.ImageDecoder;
@@ -18,7 +20,8 @@ import io.snapfind.imaging.ImageRejected;
  * The embedding pipeline: image bytes are decoded and preprocessed on a pool of threads, each image joins the
  * {@link BatchingQueue} as soon as its tensor is ready, and the queue's workers run one inference per batch. So
  * decoding of the next images overlaps inference of the current batch, and no caller thread (an event loop
- * included) ever decodes or infers.
+ * included) ever decodes or infers. Both the pool and the queue serve {@link BatchingQueue.Priority#INTERACTIVE}
+ * images before the stream's, in arrival order within each.
  */
 public final class Embedder implements ImageEmbedder, AutoCloseable {
 
@@ -67,6 +70,22 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
     private final Listener listener;
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong arrivals = new AtomicLong();
+
+    /** A preprocessing task, taken by priority and then in arrival order. */
+    private record Ordered(BatchingQueue.Priority priority, long sequence, Runnable task)
+            implements Runnable, Comparable<Ordered> {
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public int compareTo(Ordered other) {
+            int byPriority = priority.compareTo(other.priority);
+            return byPriority != 0 ? byPriority : Long.compare(sequence, other.sequence);
+        }
+    }
 
     /**
      * @param workers one per concurrent inference (a predictor each); closed with the embedder
@@ -81,11 +100,14 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
         this.queue = new BatchingQueue<>("embedder-inference", settings.maxBatch(), settings.maxWait(), workers,
                 batchListener);
         AtomicInteger count = new AtomicInteger();
-        this.preprocessing = Executors.newFixedThreadPool(settings.preprocessThreads(), task -> {
-            Thread thread = new Thread(task, "embedder-preprocess-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // Ordered like the batching queue, so a search's crops are decoded ahead of the stream's too. Only
+        // Ordered tasks are ever executed on it (execute, never submit, whose FutureTask is not comparable).
+        this.preprocessing = new ThreadPoolExecutor(settings.preprocessThreads(), settings.preprocessThreads(), 0,
+                TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "embedder-preprocess-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     public ModelSpec spec() {
@@ -116,6 +138,11 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
      * {@link EmbeddingFailed}, unwrapped.
      */
     public CompletableFuture<float[]> embed(byte[] image) {
+        return embed(image, BatchingQueue.Priority.INTERACTIVE);
+    }
+
+    /** {@link #embed(byte[])} at the given priority. */
+    public CompletableFuture<float[]> embed(byte[] image, BatchingQueue.Priority priority) {
         long start = System.nanoTime();
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
@@ -124,13 +151,19 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
                     "the embedder already holds " + maxInFlight + " images; retry shortly"));
         }
         CompletableFuture<float[]> result = new CompletableFuture<>();
-        CompletableFuture<float[][]> pixels;
+        CompletableFuture<float[][]> pixels = new CompletableFuture<>();
         try {
-            pixels = CompletableFuture.supplyAsync(() -> preprocess(image), preprocessing);
+            preprocessing.execute(new Ordered(priority, arrivals.incrementAndGet(), () -> {
+                try {
+                    pixels.complete(preprocess(image));
+                } catch (RuntimeException | Error e) {
+                    pixels.completeExceptionally(e);
+                }
+            }));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            pixels = CompletableFuture.failedFuture(new EmbeddingFailed(CLOSED, "the embedder is shut down", e));
+            pixels.completeExceptionally(new EmbeddingFailed(CLOSED, "the embedder is shut down", e));
         }
-        pixels.thenCompose(queue::submit).whenComplete((vector, error) -> {
+        pixels.thenCompose(planes -> queue.submit(planes, priority)).whenComplete((vector, error) -> {
             inFlight.decrementAndGet();
             Throwable failure = error == null ? null : unwrap(error);
             if (failure == null && Vectors.norm(vector) == 0) {
@@ -153,10 +186,10 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<List<Attempt>> embedEach(List<byte[]> images) {
+    public CompletableFuture<List<Attempt>> embedEach(List<byte[]> images, BatchingQueue.Priority priority) {
         List<CompletableFuture<Attempt>> attempts = new ArrayList<>(images.size());
         for (byte[] image : images) {
-            attempts.add(embed(image).handle((vector, error) -> error == null
+            attempts.add(embed(image, priority).handle((vector, error) -> error == null
                     ? Attempt.of(vector)
                     : Attempt.failed(unwrap(error))));
         }

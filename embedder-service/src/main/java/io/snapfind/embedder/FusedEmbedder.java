@@ -42,8 +42,9 @@ public final class FusedEmbedder implements ImageEmbedder, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<List<Attempt>> embedEach(List<byte[]> images) {
-        List<CompletableFuture<List<Attempt>>> each = members.stream().map(member -> member.embedEach(images)).toList();
+    public CompletableFuture<List<Attempt>> embedEach(List<byte[]> images, BatchingQueue.Priority priority) {
+        List<CompletableFuture<List<Attempt>>> each = members.stream()
+                .map(member -> member.embedEach(images, priority)).toList();
         return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<Attempt> fused = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) {

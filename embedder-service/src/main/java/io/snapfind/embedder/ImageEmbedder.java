@@ -33,5 +33,10 @@ public interface ImageEmbedder {
      * input order. A failed attempt holds an {@link io.snapfind.imaging.ImageRejected} for bad input, an
      * {@link EmbedderOverloaded} when too many images wait, or an {@link EmbeddingFailed}.
      */
-    CompletableFuture<List<Attempt>> embedEach(List<byte[]> images);
+    CompletableFuture<List<Attempt>> embedEach(List<byte[]> images, BatchingQueue.Priority priority);
+
+    /** {@link #embedEach(List, BatchingQueue.Priority)} for a caller who waits (search, explain). */
+    default CompletableFuture<List<Attempt>> embedEach(List<byte[]> images) {
+        return embedEach(images, BatchingQueue.Priority.INTERACTIVE);
+    }
 }

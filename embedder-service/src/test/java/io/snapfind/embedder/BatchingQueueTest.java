@@ -63,6 +63,29 @@ class BatchingQueueTest {
     }
 
     @Test
+    void interactiveItemsGoAheadOfTheStreamsQueuedBeforeThem() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingWorker worker = new RecordingWorker(release);
+        try (BatchingQueue<Integer, Integer> queue = new BatchingQueue<>("test", 2, Duration.ZERO, List.of(worker),
+                BatchingQueue.Listener.NONE)) {
+            List<CompletableFuture<Integer>> results = new ArrayList<>();
+            results.add(queue.submit(0, BatchingQueue.Priority.STREAM));
+            assertTrue(worker.firstBatchStarted.await(10, TimeUnit.SECONDS));
+            for (int i = 1; i <= 4; i++) {
+                results.add(queue.submit(i, BatchingQueue.Priority.STREAM));
+            }
+            results.add(queue.submit(5, BatchingQueue.Priority.INTERACTIVE));
+            results.add(queue.submit(6, BatchingQueue.Priority.INTERACTIVE));
+            release.countDown();
+            for (int i = 0; i < results.size(); i++) {
+                assertEquals(i * 10, results.get(i).get(10, TimeUnit.SECONDS), "result of item " + i);
+            }
+            assertEquals(List.of(List.of(0), List.of(5, 6), List.of(1, 2), List.of(3, 4)), worker.batches,
+                    "the search's items first, then the stream's in arrival order");
+        }
+    }
+
+    @Test
     void maxWaitHoldsABatchOpenForLaterItems() throws Exception {
         RecordingWorker worker = new RecordingWorker(new CountDownLatch(0));
         try (BatchingQueue<Integer, Integer> queue = new BatchingQueue<>("test", 3, Duration.ofSeconds(5),

@@ -54,7 +54,7 @@ class CropEmbeddingTest {
         }
 
         @Override
-        public CompletableFuture<List<Attempt>> embedEach(List<byte[]> images) {
+        public CompletableFuture<List<Attempt>> embedEach(List<byte[]> images, BatchingQueue.Priority priority) {
             return CompletableFuture.completedFuture(images.stream().map(image -> switch (image[0]) {
                 case GOOD -> Attempt.of(new float[] { 0.6f, 0.8f });
                 case CORRUPT -> Attempt.failed(new ImageRejected(ImageRejected.Reason.CORRUPT, "the image is truncated"));
@@ -174,7 +174,7 @@ class CropEmbeddingTest {
             }
 
             @Override
-            public CompletableFuture<List<Attempt>> embedEach(List<byte[]> images) {
+            public CompletableFuture<List<Attempt>> embedEach(List<byte[]> images, BatchingQueue.Priority priority) {
                 return CompletableFuture.completedFuture(images.stream().map(image -> Attempt.of(huge)).toList());
             }
         };
