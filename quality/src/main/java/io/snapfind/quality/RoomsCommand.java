@@ -32,10 +32,6 @@ final class RoomsCommand implements Callable<Integer> {
             description = "detector: yolov8n or yolox-nano. Default: ${DEFAULT-VALUE}.")
     String detector;
 
-    @Option(names = "--query-detector", description = "detector of the rooms' objects, e.g. yolox-nano-objects "
-            + "(class-agnostic proposals). Default: --detector.")
-    String queryDetector;
-
     @Option(names = "--k", defaultValue = "" + RoomsRun.DEFAULT_K,
             description = "products kept per region (the gateway's k). Default: ${DEFAULT-VALUE}.")
     int k;
@@ -62,12 +58,6 @@ final class RoomsCommand implements Callable<Integer> {
     @Option(names = "--query-score", defaultValue = "0.25", description = "the detector's score threshold for a "
             + "room's objects (the catalog's crops keep 0.25). Default: ${DEFAULT-VALUE}.")
     float queryScore;
-
-    @Option(names = "--catalog-composites", defaultValue = "0", description = "experiment: N extra catalog rows "
-            + "per product, its photo cut out of the white background and pasted onto a room of the tune part "
-            + "(seeded), cut as the detector cuts; only with --part report, so no searched room is a "
-            + "background. Default: ${DEFAULT-VALUE}.")
-    int catalogComposites;
 
     @Option(names = "--whole", description = "also search the whole room photo as a region.")
     boolean whole;
@@ -131,16 +121,6 @@ final class RoomsCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar on stderr.")
     boolean noProgress;
 
-    /** The tune part's rooms, which a composite run may paste onto because it searches only the report part. */
-    private List<Path> compositeBackgrounds(ShopTheLook all, ShopTheLook.Part chosen) {
-        if (chosen != ShopTheLook.Part.REPORT) {
-            throw new IllegalArgumentException("--catalog-composites pastes onto the tune part's rooms: search "
-                    + "--part report only");
-        }
-        return all.part(ShopTheLook.Part.TUNE, splitSeed, tuneFraction).stream().map(ShopTheLook.Room::image)
-                .toList();
-    }
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -171,8 +151,7 @@ final class RoomsCommand implements Callable<Integer> {
                 tiles == null ? List.of() : tiles, tileOverlap);
         RoomsRun.Settings settings = new RoomsRun.Settings(models, modelId, head, detector, threads, k,
                 candidatesPerHit, minScore, regions, noCache ? null : cacheDir, !noProgress, hubness, queryScore,
-                cacheQueries, catalogComposites, catalogComposites == 0 ? List.of()
-                        : compositeBackgrounds(all, chosen), queryDetector);
+                cacheQueries);
         RoomsRun.Result result = RoomsRun.run(set, settings, System.out);
         RoomsReport report = new RoomsReport(result, QualityCli.commandLine(spec), description);
         report.print(System.out);

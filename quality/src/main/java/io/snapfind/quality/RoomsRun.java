@@ -51,27 +51,17 @@ final class RoomsRun {
      * @param progress          progress bars on stderr
      * @param hubnessK          CSLS hubness correction with this neighbourhood size; 0 = none (the gateway today)
      * @param queryScore        the detector's score threshold for a room's objects (the catalog's stays 0.25)
-     * @param composites        extra catalog rows per product: its photo cut out and pasted onto one of
-     *                          {@code backgrounds}, cut as the detector cuts ({@link Composites}); 0 = none
-     * @param backgrounds       room photos for the composites (never the rooms searched)
-     * @param queryDetector     detector catalogue id of the rooms' objects, or null for {@code detector}
      */
     record Settings(Path modelsDir, String model, Path head, String detector, int threads, int k,
             int candidatesPerHit, float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress,
-            int hubnessK, float queryScore, boolean cacheQueries, int composites, List<Path> backgrounds,
-            String queryDetector) {
+            int hubnessK, float queryScore, boolean cacheQueries) {
         Settings(Path modelsDir, String model, Path head, String detector, int threads, int k, int candidatesPerHit,
                 float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress) {
             this(modelsDir, model, head, detector, threads, k, candidatesPerHit, minScore, regions, cacheDir,
-                    progress, 0, DETECTOR_THRESHOLDS.confidence(), false, 0, List.of(), null);
+                    progress, 0, DETECTOR_THRESHOLDS.confidence(), false);
         }
 
         Settings {
-            backgrounds = List.copyOf(backgrounds);
-            if (composites < 0 || composites > 0 && backgrounds.isEmpty()) {
-                throw new IllegalArgumentException("--catalog-composites needs backgrounds and must not be "
-                        + "negative, got " + composites);
-            }
             if (hubnessK < 0) {
                 throw new IllegalArgumentException("--hubness must not be negative, got " + hubnessK);
             }
@@ -156,9 +146,6 @@ final class RoomsRun {
                 Backbone fusedWith = second;
                 embedRegions = images -> CatalogIndex.concatenate(backbone.embed(images), fusedWith.embed(images));
             }
-            if (settings.composites() > 0) {
-                catalog = withComposites(catalog, embedRegions, head, settings, log);
-            }
             double indexSeconds = (System.nanoTime() - started) / 1e9;
             log.println("Catalog: " + catalog.summary());
             double[] offsets = null;
@@ -178,11 +165,8 @@ final class RoomsRun {
                             + CatalogCache.sha256(cacheKey).substring(0, 12)
                             + ".bin"))
                     : null;
-            DetectorSpec queryDetectorSpec = settings.queryDetector() == null ? detectorSpec
-                    : DetectorSpec.named(settings.queryDetector());
-            OnnxDetector queryDetector = settings.queryScore() == DETECTOR_THRESHOLDS.confidence()
-                    && queryDetectorSpec == detectorSpec ? detector
-                    : OnnxDetector.load(queryDetectorSpec, settings.modelsDir(),
+            OnnxDetector queryDetector = settings.queryScore() == DETECTOR_THRESHOLDS.confidence() ? detector
+                    : OnnxDetector.load(detectorSpec, settings.modelsDir(),
                             settings.modelsDir().resolve("coco80.names"), new YoloDecoding.Thresholds(
                                     settings.queryScore(), DETECTOR_THRESHOLDS.iou(), DETECTOR_THRESHOLDS.maxDetections()),
                             new OnnxModel.RuntimeSettings(settings.threads(), 0, false));
@@ -256,63 +240,6 @@ final class RoomsRun {
     /** The caches' key of this run, or null when it has no cache folder (the key hashes 30 MB of model files). */
     private static String cacheKey(ModelSpec spec, DetectorSpec detectorSpec, Settings settings) {
         return settings.cacheDir() == null ? null : cacheKey(spec, detectorSpec, settings.modelsDir());
-    }
-
-    /**
-     * The catalog plus {@code settings.composites()} composite rows per product (label "composite", the pasted
-     * box unknown: 0,0,0,0), embedded as the room regions are, so a room crop can meet its product in clutter.
-     */
-    private static CatalogIndex withComposites(CatalogIndex catalog,
-            java.util.function.Function<List<BufferedImage>, float[][]> embed, VectorHead head, Settings settings,
-            PrintStream log) {
-        ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
-        List<BufferedImage> backgrounds = new ArrayList<>();
-        for (Path background : settings.backgrounds()) {
-            backgrounds.add(decode(decoder, background));
-        }
-        Composites composites = new Composites(backgrounds, Composites.Settings.DEFAULT, 42);
-        List<float[]> vectors = new ArrayList<>();
-        List<CatalogIndex.Entry> entries = new ArrayList<>();
-        for (int v = 0; v < catalog.size(); v++) {
-            vectors.add(catalog.vector(v));
-            entries.add(catalog.entry(v));
-        }
-        long started = System.nanoTime();
-        List<ShopTheLook.Product> products = catalog.products();
-        try (Progress bar = settings.progress() ? Progress.bar("Catalog composites", products.size())
-                : Progress.none()) {
-            for (int p = 0; p < products.size(); p++) {
-                BufferedImage product = Composites.cutOut(decode(decoder, products.get(p).image()));
-                List<BufferedImage> crops = new ArrayList<>();
-                for (int i = 0; i < settings.composites(); i++) {
-                    // Through JPEG at the detector's crop quality, as every crop the embedder sees.
-                    byte[] jpeg = io.snapfind.imaging.JpegEncoder.encode(composites.next(product), 0.9f);
-                    try {
-                        crops.add(decoder.decode(jpeg).image());
-                    } catch (ImageRejected e) {
-                        throw new IllegalStateException("a composite failed to decode", e);
-                    }
-                }
-                for (float[] vector : embed.apply(crops)) {
-                    vectors.add(head == null ? vector : head.apply(vector));
-                    entries.add(new CatalogIndex.Entry(p, "composite", 0, 0, 0, 0));
-                }
-                bar.step();
-            }
-        }
-        log.printf(java.util.Locale.ROOT, "Catalog composites: %d per product on %d background photos (%.0f s)%n",
-                settings.composites(), backgrounds.size(), (System.nanoTime() - started) / 1e9);
-        return new CatalogIndex(products, vectors, entries);
-    }
-
-    private static BufferedImage decode(ImageDecoder decoder, Path file) {
-        try {
-            return decoder.decode(Files.readAllBytes(file)).image();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
-        } catch (ImageRejected e) {
-            throw new IllegalArgumentException("Cannot use " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /** One room searched as the gateway searches it: decode, detect, cut, embed all regions at once, search each. */

@@ -17,13 +17,7 @@ public enum DetectorSpec {
     YOLOV8N("yolov8n", "yolov8n_int8.onnx", 640, Letterbox.Style.CENTRED_RGB_UNIT),
 
     /** YOLOX-Nano with the raw head; output [1,3549,85]. About three times faster, a little less accurate. */
-    YOLOX_NANO("yolox-nano", "yolox_nano.onnx", 416, Letterbox.Style.TOP_LEFT_BGR_RAW),
-
-    /**
-     * The same YOLOX-Nano, class-agnostic: scored by its objectness alone, every box labelled "object", so that
-     * things with no COCO class (rugs, lamps, cushions) can still be proposed.
-     */
-    YOLOX_NANO_OBJECTS("yolox-nano-objects", "yolox_nano.onnx", 416, Letterbox.Style.TOP_LEFT_BGR_RAW);
+    YOLOX_NANO("yolox-nano", "yolox_nano.onnx", 416, Letterbox.Style.TOP_LEFT_BGR_RAW);
 
     public static final int COCO_CLASSES = 80;
 
@@ -68,8 +62,6 @@ public enum DetectorSpec {
         return switch (this) {
             case YOLOV8N -> YoloDecoding.ultralytics(output, COCO_CLASSES, labels, geometry, thresholds);
             case YOLOX_NANO -> YoloDecoding.yolox(output, inputSize, COCO_CLASSES, labels, geometry, thresholds);
-            case YOLOX_NANO_OBJECTS -> YoloDecoding.yolox(output, inputSize, COCO_CLASSES, labels, geometry,
-                    thresholds, true);
         };
     }
 }

@@ -22,10 +22,6 @@ public final class YoloDecoding {
         }
     }
 
-    /** The label and class id of a class-agnostic box. */
-    public static final String OBJECT = "object";
-    static final int OBJECT_CLASS = -1;
-
     private YoloDecoding() {
     }
 
@@ -70,15 +66,6 @@ public final class YoloDecoding {
      */
     public static List<Detection> yolox(float[] output, int inputSize, int classes, List<String> labels,
             Letterbox.Geometry geometry, Thresholds thresholds) {
-        return yolox(output, inputSize, classes, labels, geometry, thresholds, false);
-    }
-
-    /**
-     * As {@link #yolox(float[], int, int, List, Letterbox.Geometry, Thresholds)}; {@code classAgnostic}: the score
-     * is the objectness alone, every box is an {@link #OBJECT}, suppressed against all others.
-     */
-    public static List<Detection> yolox(float[] output, int inputSize, int classes, List<String> labels,
-            Letterbox.Geometry geometry, Thresholds thresholds, boolean classAgnostic) {
         int columns = 5 + classes;
         List<Detection> candidates = new ArrayList<>();
         int row = 0;
@@ -103,19 +90,16 @@ public final class YoloDecoding {
                             best = c;
                         }
                     }
-                    float score = classAgnostic ? objectness : objectness * bestScore;
+                    float score = objectness * bestScore;
                     if (score < thresholds.confidence()) {
                         continue;
-                    }
-                    if (classAgnostic) {
-                        best = OBJECT_CLASS;
                     }
                     float cx = (output[at] + gx) * stride;
                     float cy = (output[at + 1] + gy) * stride;
                     float w = (float) Math.exp(output[at + 2]) * stride;
                     float h = (float) Math.exp(output[at + 3]) * stride;
-                    candidates.add(new Detection(best, best == OBJECT_CLASS ? OBJECT : labels.get(best), score,
-                            cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2));
+                    candidates.add(new Detection(best, labels.get(best), score, cx - w / 2, cy - h / 2, cx + w / 2,
+                            cy + h / 2));
                 }
             }
         }
