@@ -87,15 +87,18 @@ public final class SearchLoadBenchmark {
             System.out.printf("indexed %d products; %d query photos (11 room scenes, %d product photos); CPUs %d%n",
                     catalog.size(), queries.size(), queries.size() - 11, Runtime.getRuntime().availableProcessors());
 
-            long[] floor = floor(assets, system.milvus().client(), queries, 3, model);
+            List<long[]> floorPhases = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long[] floor = floor(assets, system.milvus().client(), queries, 3, model, floorPhases);
             System.out.printf("%-28s %8s %8s %8s %10s%n", "path", "p50 ms", "p95 ms", "p99 ms", "queries/s");
             print("in-process floor, 1 client", floor, -1);
-            load(http, system.gatewayUrl(), queries, 1, 2 * queries.size()); // warm-up, as the floor had
+            load(http, system.gatewayUrl(), queries, 1, 2 * queries.size(), null); // warm-up, as the floor had
+            List<long[]> gatewayPhases = new java.util.concurrent.CopyOnWriteArrayList<>();
             double p50Ratio = 0;
             long p99At16 = 0;
             for (int clients : new int[] { 1, 4, 16 }) {
                 long started = System.nanoTime();
-                long[] latencies = load(http, system.gatewayUrl(), queries, clients, requestsPerClient);
+                long[] latencies = load(http, system.gatewayUrl(), queries, clients, requestsPerClient,
+                        clients == 1 ? gatewayPhases : null);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 print("gateway, " + clients + " client" + (clients > 1 ? "s" : ""), latencies, latencies.length / seconds);
                 if (clients == 1) {
@@ -105,14 +108,20 @@ public final class SearchLoadBenchmark {
                     p99At16 = percentile(latencies, 99);
                 }
             }
+            // Where the difference goes: the floor's phases against the gateway's own timings of the same phases
+            // (its detect phase holds the detector hop, its embed phase the embedder hop).
+            System.out.printf("medians, 1 client (ms): floor decode+detect+cut %d, embed %d, search %d | gateway "
+                    + "detect %d, embed %d, search %d, total in the gateway %d%n", median(floorPhases, 0),
+                    median(floorPhases, 1), median(floorPhases, 2), median(gatewayPhases, 0),
+                    median(gatewayPhases, 1), median(gatewayPhases, 2), median(gatewayPhases, 3));
             System.out.printf("P4-p50-ratio: %.2f%n", p50Ratio);
             System.out.printf("P4-p99-ms-16: %d%n", p99At16);
         }
     }
 
     /** The same work as the gateway, in this JVM, one query at a time. */
-    private static long[] floor(Path assets, MilvusClientV2 milvus, List<byte[]> queries, int passes, String modelId)
-            throws Exception {
+    private static long[] floor(Path assets, MilvusClientV2 milvus, List<byte[]> queries, int passes, String modelId,
+            List<long[]> phases) throws Exception {
         Path models = assets.resolve("models");
         ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
         List<OnnxImageModel> loaded = new ArrayList<>();
@@ -131,14 +140,14 @@ public final class SearchLoadBenchmark {
                 models.resolve("coco80.names"), new YoloDecoding.Thresholds(0.25f, 0.45f, 100), OnnxModel.RuntimeSettings.DEFAULT)) {
             try {
                 for (byte[] query : queries) {
-                    searchInProcess(query, decoder, detector, embedder, milvus); // warm-up
+                    searchInProcess(query, decoder, detector, embedder, milvus, new ArrayList<>()); // warm-up
                 }
                 long[] latencies = new long[queries.size() * passes];
                 int i = 0;
                 for (int pass = 0; pass < passes; pass++) {
                     for (byte[] query : queries) {
                         long start = System.nanoTime();
-                        searchInProcess(query, decoder, detector, embedder, milvus);
+                        searchInProcess(query, decoder, detector, embedder, milvus, phases);
                         latencies[i++] = (System.nanoTime() - start) / 1_000_000;
                     }
                 }
@@ -151,7 +160,8 @@ public final class SearchLoadBenchmark {
     }
 
     private static void searchInProcess(byte[] query, ImageDecoder decoder, OnnxDetector detector, ImageEmbedder embedder,
-            MilvusClientV2 milvus) throws Exception {
+            MilvusClientV2 milvus, List<long[]> phases) throws Exception {
+        long start = System.nanoTime();
         DecodedImage photo = decoder.decode(query);
         List<Detection> objects = detector.detect(photo.image()).detections().stream()
                 .sorted(Comparator.comparingDouble(Detection::score).reversed()).limit(8).toList();
@@ -163,17 +173,27 @@ public final class SearchLoadBenchmark {
         if (crops.isEmpty()) {
             crops.add(query);
         }
+        long cut = System.nanoTime();
         List<BaseVector> vectors = new ArrayList<>();
         for (ImageEmbedder.Attempt attempt : embedder.embedEach(crops).get()) {
             vectors.add(new FloatVec(attempt.vector()));
         }
+        long embedded = System.nanoTime();
         milvus.search(SearchReq.builder().collectionName("products").annsField("vector").data(vectors).topK(50)
                 .outputFields(List.of("productId", "category", "title", "metadata", "imageId", "label", "box"))
                 .consistencyLevel(ConsistencyLevel.BOUNDED).build());
+        long searched = System.nanoTime();
+        phases.add(new long[] { (cut - start) / 1_000_000, (embedded - cut) / 1_000_000, (searched - embedded) / 1_000_000 });
     }
 
-    private static long[] load(HttpClient http, String gateway, List<byte[]> queries, int clients, int requestsPerClient)
-            throws Exception {
+    /** The median of column {@code column} of {@code rows}; -1 when there are none. */
+    private static long median(List<long[]> rows, int column) {
+        return rows.isEmpty() ? -1 : percentile(rows.stream().mapToLong(row -> row[column]).toArray(), 50);
+    }
+
+    /** Closed-loop clients; {@code phases} (or null) collects the gateway's own timings of each answer. */
+    private static long[] load(HttpClient http, String gateway, List<byte[]> queries, int clients, int requestsPerClient,
+            List<long[]> phases) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<long[]>> results = new ArrayList<>();
@@ -191,8 +211,14 @@ public final class SearchLoadBenchmark {
                         if (response.statusCode() != 200) {
                             throw new IllegalStateException("search answered " + response.statusCode() + ": " + response.body());
                         }
-                        if (JSON.readTree(response.body()).hasNonNull("degraded")) {
+                        com.fasterxml.jackson.databind.JsonNode answer = JSON.readTree(response.body());
+                        if (answer.hasNonNull("degraded")) {
                             throw new IllegalStateException("search degraded: " + response.body());
+                        }
+                        if (phases != null) {
+                            com.fasterxml.jackson.databind.JsonNode t = answer.path("timings");
+                            phases.add(new long[] { t.path("detectMs").asLong(), t.path("embedMs").asLong(),
+                                    t.path("searchMs").asLong(), t.path("totalMs").asLong() });
                         }
                     }
                     return latencies;
