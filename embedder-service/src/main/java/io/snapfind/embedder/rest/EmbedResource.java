@@ -18,7 +18,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import io.snapfind.contracts.VectorFrame;
 import io.snapfind.embedder.EmbedderOverloaded;
 import io.snapfind.embedder.EmbeddingFailed;
 import io.snapfind.embedder.ImageEmbedder;
@@ -39,8 +38,7 @@ import jakarta.ws.rs.core.MediaType;
  */
 @Path("/v1/embed")
 @Tag(name = "embed")
-// JSON unless the client asks for the binary frame (the gateway does: VectorFrameWriter).
-@Produces({ MediaType.APPLICATION_JSON, VectorFrame.MEDIA_TYPE })
+@Produces(MediaType.APPLICATION_JSON)
 public class EmbedResource {
 
     /** JSON request: images as base64 strings (a {@code data:image/...;base64,} prefix is accepted). */
@@ -61,8 +59,7 @@ public class EmbedResource {
     static final String SUMMARY = "Embed one or more images: one L2-normalised vector per image, in request order";
     static final String DESCRIPTION = "Send multipart/form-data with one file part per image (any part name, e.g. "
             + "'image'), or application/json {\"images\": [\"<base64>\", ...]}. All or nothing: if any image is "
-            + "refused, the problem names it in 'field' (images[i]). Answers JSON, or with 'Accept: "
-            + VectorFrame.MEDIA_TYPE + "' the same vectors as float32 (layout in io.snapfind.contracts.VectorFrame).";
+            + "refused, the problem names it in 'field' (images[i]).";
 
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 

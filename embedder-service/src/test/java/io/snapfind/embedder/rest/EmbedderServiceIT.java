@@ -44,7 +44,6 @@ import io.snapfind.contracts.CropsEvent;
 import io.snapfind.contracts.DeadLetter;
 import io.snapfind.contracts.EventCodec;
 import io.snapfind.contracts.Topics;
-import io.snapfind.contracts.VectorFrame;
 import io.snapfind.contracts.VectorsEvent;
 import io.snapfind.embedder.EmbedderTestImages;
 import io.snapfind.embedder.Vectors;
@@ -87,23 +86,6 @@ class EmbedderServiceIT {
                 .when().post("/v1/embed")
                 .then().statusCode(200).body("vectors", hasSize(1)).extract().jsonPath(), 0);
         assertArrayEquals(chairVector, again, 1e-5f);
-
-        // Asked for the binary frame (as the gateway asks), the same request gives the same vectors as float32.
-        byte[] frame = given().contentType(ContentType.JSON).accept(VectorFrame.MEDIA_TYPE)
-                .body(Map.of("images", List.of(Base64.getEncoder().encodeToString(chair),
-                        Base64.getEncoder().encodeToString(couch))))
-                .when().post("/v1/embed")
-                .then().statusCode(200).contentType(VectorFrame.MEDIA_TYPE).extract().asByteArray();
-        VectorFrame binary = VectorFrame.decode(frame);
-        assertEquals(MODEL, binary.modelId());
-        assertEquals(DIMENSION, binary.dimension());
-        assertEquals(2, binary.vectors().size());
-        assertArrayEquals(chairVector, binary.vectors().get(0), 1e-5f);
-        assertArrayEquals(vector(body, 1), binary.vectors().get(1), 1e-5f);
-        // A refusal stays a problem document whatever the client accepts.
-        given().contentType(ContentType.JSON).accept(VectorFrame.MEDIA_TYPE)
-                .body(Map.of("images", List.of("not base64!"))).when().post("/v1/embed")
-                .then().statusCode(422).contentType("application/problem+json").body("field", equalTo("images[0]"));
     }
 
     @Test
