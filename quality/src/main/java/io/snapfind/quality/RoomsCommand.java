@@ -59,10 +59,6 @@ final class RoomsCommand implements Callable<Integer> {
             + "room's objects (the catalog's crops keep 0.25). Default: ${DEFAULT-VALUE}.")
     float queryScore;
 
-    @Option(names = "--member-heads", split = ",", description = "experiment: a head per member of a two-model "
-            + "fusion, applied to each member's vectors before they are concatenated.")
-    List<Path> memberHeads;
-
     @Option(names = "--whole", description = "also search the whole room photo as a region.")
     boolean whole;
 
@@ -155,7 +151,7 @@ final class RoomsCommand implements Callable<Integer> {
                 tiles == null ? List.of() : tiles, tileOverlap);
         RoomsRun.Settings settings = new RoomsRun.Settings(models, modelId, head, detector, threads, k,
                 candidatesPerHit, minScore, regions, noCache ? null : cacheDir, !noProgress, hubness, queryScore,
-                cacheQueries, memberHeads == null ? List.of() : memberHeads);
+                cacheQueries);
         RoomsRun.Result result = RoomsRun.run(set, settings, System.out);
         RoomsReport report = new RoomsReport(result, QualityCli.commandLine(spec), description);
         report.print(System.out);

@@ -54,11 +54,11 @@ final class RoomsRun {
      */
     record Settings(Path modelsDir, String model, Path head, String detector, int threads, int k,
             int candidatesPerHit, float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress,
-            int hubnessK, float queryScore, boolean cacheQueries, List<Path> memberHeads) {
+            int hubnessK, float queryScore, boolean cacheQueries) {
         Settings(Path modelsDir, String model, Path head, String detector, int threads, int k, int candidatesPerHit,
                 float minScore, RoomRegions.Settings regions, Path cacheDir, boolean progress) {
             this(modelsDir, model, head, detector, threads, k, candidatesPerHit, minScore, regions, cacheDir,
-                    progress, 0, DETECTOR_THRESHOLDS.confidence(), false, List.of());
+                    progress, 0, DETECTOR_THRESHOLDS.confidence(), false);
         }
 
         Settings {
@@ -127,12 +127,7 @@ final class RoomsRun {
                 OnnxDetector detector = OnnxDetector.load(detectorSpec, settings.modelsDir(),
                         settings.modelsDir().resolve("coco80.names"), DETECTOR_THRESHOLDS,
                         new OnnxModel.RuntimeSettings(settings.threads(), 0, false))) {
-            boolean memberHeads = !settings.memberHeads().isEmpty();
-            if (memberHeads && (members.size() != 2 || settings.memberHeads().size() != 2)) {
-                throw new IllegalArgumentException("--member-heads takes one head per member of a two-model fusion");
-            }
-            VectorHead firstHead = memberHeads ? VectorHead.load(settings.memberHeads().get(0)) : head;
-            CatalogIndex catalog = CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, firstHead,
+            CatalogIndex catalog = CatalogIndex.build(set.products(), new ViewMaker(detector), backbone, head,
                     catalogCache(spec, detectorSpec, settings, cacheKey), settings.progress(), log);
             Backbone second = null;
             java.util.function.Function<List<BufferedImage>, float[][]> embedRegions = backbone::embed;
@@ -144,14 +139,12 @@ final class RoomsRun {
                 ModelSpec secondSpec = EmbedderCatalogue.load(settings.modelsDir()).spec(members.get(1));
                 log.println("Fusion " + ref + ": " + members + ", vectors concatenated as the embedder's FusedEmbedder");
                 second = Backbone.load(secondSpec, settings.threads());
-                VectorHead secondHead = memberHeads ? VectorHead.load(settings.memberHeads().get(1)) : null;
-                CatalogIndex other = CatalogIndex.build(set.products(), new ViewMaker(detector), second, secondHead,
+                CatalogIndex other = CatalogIndex.build(set.products(), new ViewMaker(detector), second, null,
                         catalogCache(secondSpec, detectorSpec, settings, cacheKey(secondSpec, detectorSpec, settings)),
                         settings.progress(), log);
                 catalog = CatalogIndex.fused(catalog, other);
                 Backbone fusedWith = second;
-                embedRegions = images -> CatalogIndex.concatenate(apply(firstHead, backbone.embed(images)),
-                        apply(secondHead, fusedWith.embed(images)));
+                embedRegions = images -> CatalogIndex.concatenate(backbone.embed(images), fusedWith.embed(images));
             }
             double indexSeconds = (System.nanoTime() - started) / 1e9;
             log.println("Catalog: " + catalog.summary());
@@ -247,15 +240,6 @@ final class RoomsRun {
     /** The caches' key of this run, or null when it has no cache folder (the key hashes 30 MB of model files). */
     private static String cacheKey(ModelSpec spec, DetectorSpec detectorSpec, Settings settings) {
         return settings.cacheDir() == null ? null : cacheKey(spec, detectorSpec, settings.modelsDir());
-    }
-
-    private static float[][] apply(VectorHead head, float[][] vectors) {
-        if (head != null) {
-            for (int i = 0; i < vectors.length; i++) {
-                vectors[i] = head.apply(vectors[i]);
-            }
-        }
-        return vectors;
     }
 
     /** One room searched as the gateway searches it: decode, detect, cut, embed all regions at once, search each. */
