@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.snapfind.embedder.FusedEmbedder;
 import io.snapfind.embedder.ModelSpec;
 import io.snapfind.embedder.model.EmbedderCatalogue;
 import io.snapfind.embedder.model.OnnxImageModel;
@@ -35,6 +36,9 @@ import io.snapfind.imaging.ImageRejected;
  * set, mirrored) in the cache folder, keyed by the model file (path, size, modification time) and the list of
  * images, and extracts only when that file is missing or stale. The model itself is loaded on the first
  * extraction, so a run that finds everything cached never starts ONNX Runtime.
+ *
+ * <p>A fusion of the catalogue ({@code efficientnet-lite0+mobilenetv2}) is its members, each with its own cache,
+ * their vectors concatenated as the embedder's {@link FusedEmbedder} does: what the deployed default serves.
  */
 public final class FrozenBackbone implements AutoCloseable {
 
@@ -52,6 +56,9 @@ public final class FrozenBackbone implements AutoCloseable {
     private static final String CACHE_MAGIC = "SNAPFEAT1";
 
     private final ModelSpec spec;
+    /** A fusion's members (then {@link #spec} is its first member's); empty for a single backbone. */
+    private final List<FrozenBackbone> members;
+    private final String fusionId;
     private final int threads;
     private final Path cacheDir;
     private final PrintStream log;
@@ -60,7 +67,14 @@ public final class FrozenBackbone implements AutoCloseable {
     private Preprocessor preprocessor;
 
     private FrozenBackbone(ModelSpec spec, int threads, Path cacheDir, PrintStream log) {
+        this(spec, List.of(), null, threads, cacheDir, log);
+    }
+
+    private FrozenBackbone(ModelSpec spec, List<FrozenBackbone> members, String fusionId, int threads, Path cacheDir,
+            PrintStream log) {
         this.spec = spec;
+        this.members = members;
+        this.fusionId = fusionId;
         this.threads = threads;
         this.cacheDir = cacheDir;
         this.log = log;
@@ -72,6 +86,12 @@ public final class FrozenBackbone implements AutoCloseable {
      * {@code log} gets extraction progress (null: none).
      */
     public static FrozenBackbone open(Path assets, String modelId, int threads, Path cacheDir, PrintStream log) {
+        List<String> memberIds = EmbedderCatalogue.members(modelId);
+        if (memberIds.size() > 1) {
+            List<FrozenBackbone> members = memberIds.stream()
+                    .map(member -> open(assets, member, threads, cacheDir, log)).toList();
+            return new FrozenBackbone(members.get(0).spec, members, modelId, threads, cacheDir, log);
+        }
         ModelSpec spec = EmbedderCatalogue.load(assets.resolve("models")).spec(modelId);
         if (spec.head() != null) {
             throw new IllegalArgumentException("model '" + modelId + "' already has a projection head: a head is "
@@ -87,12 +107,30 @@ public final class FrozenBackbone implements AutoCloseable {
 
     /** The catalogue id: what a head trained on these features belongs to. */
     public String modelId() {
-        return spec.id();
+        return fusionId != null ? fusionId : spec.id();
     }
 
     /** Length of a feature vector. */
     public int dimension() {
-        return spec.dimension();
+        return members.isEmpty() ? spec.dimension() : members.stream().mapToInt(FrozenBackbone::dimension).sum();
+    }
+
+    /** Whether this is a fusion of several backbones (a head is trained per backbone, not on a fusion). */
+    public boolean fusion() {
+        return !members.isEmpty();
+    }
+
+    /** Per image, the members' vectors concatenated by {@link FusedEmbedder#concatenate}. */
+    private static float[][] fused(List<float[][]> perMember) {
+        float[][] joined = new float[perMember.get(0).length][];
+        for (int i = 0; i < joined.length; i++) {
+            List<float[]> vectors = new ArrayList<>();
+            for (float[][] member : perMember) {
+                vectors.add(member[i]);
+            }
+            joined[i] = FusedEmbedder.concatenate(vectors);
+        }
+        return joined;
     }
 
     /**
@@ -100,6 +138,9 @@ public final class FrozenBackbone implements AutoCloseable {
      * images for this model file, else extracted (and then written to the cache).
      */
     public float[][] features(String set, List<Path> images, boolean mirrored) {
+        if (fusion()) {
+            return fused(members.stream().map(m -> m.features(set, images, mirrored)).toList());
+        }
         if (cacheDir == null) {
             return features(images, mirrored);
         }
@@ -120,6 +161,9 @@ public final class FrozenBackbone implements AutoCloseable {
 
     /** One L2-normalised feature vector per image, in order; {@code mirrored} flips each image left to right. */
     public float[][] features(List<Path> images, boolean mirrored) {
+        if (fusion()) {
+            return fused(members.stream().map(m -> m.features(images, mirrored)).toList());
+        }
         if (model == null) {
             model = OnnxImageModel.load(spec, new OnnxImageModel.Options(threads, "cpu"));
             preprocessor = new Preprocessor(model.spec());
@@ -244,6 +288,7 @@ public final class FrozenBackbone implements AutoCloseable {
 
     @Override
     public void close() {
+        members.forEach(FrozenBackbone::close);
         if (model != null) {
             model.close();
         }

@@ -95,6 +95,10 @@ abstract class TrainingOptions extends CommonOptions {
 
     /** The iconic images and every train.txt photo, with their features. */
     GroceryFeatures trainingFeatures(FrozenBackbone backbone, Path assets) {
+        if (backbone.fusion()) {
+            throw new IllegalArgumentException("a head is trained on one backbone, not on the fusion "
+                    + backbone.modelId() + ": give --model one of its members");
+        }
         GroceryStore store = GroceryFeatures.store(assets, GroceryFeatures.TRAIN_LIST);
         return GroceryFeatures.extract(backbone, store, TransferCli.TRAIN_SET, store.natural(), !noMirror);
     }
