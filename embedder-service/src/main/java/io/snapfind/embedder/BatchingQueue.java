@@ -48,12 +48,20 @@ public final class BatchingQueue<I, O> implements AutoCloseable {
         INTERACTIVE, STREAM
     }
 
-    private record Pending<I, O>(I item, CompletableFuture<O> result, Priority priority, long sequence)
+    /** A place in line: by {@link Priority}, then by arrival ({@code sequence}, increasing). */
+    record Ticket(Priority priority, long sequence) implements Comparable<Ticket> {
+        @Override
+        public int compareTo(Ticket other) {
+            int byPriority = priority.compareTo(other.priority);
+            return byPriority != 0 ? byPriority : Long.compare(sequence, other.sequence);
+        }
+    }
+
+    private record Pending<I, O>(I item, CompletableFuture<O> result, Ticket ticket)
             implements Comparable<Pending<I, O>> {
         @Override
         public int compareTo(Pending<I, O> other) {
-            int byPriority = priority.compareTo(other.priority);
-            return byPriority != 0 ? byPriority : Long.compare(sequence, other.sequence);
+            return ticket.compareTo(other.ticket);
         }
     }
 
@@ -108,7 +116,7 @@ public final class BatchingQueue<I, O> implements AutoCloseable {
             result.completeExceptionally(new IllegalStateException(name + " is closed"));
             return result;
         }
-        queue.add(new Pending<>(item, result, priority, arrivals.incrementAndGet()));
+        queue.add(new Pending<>(item, result, new Ticket(priority, arrivals.incrementAndGet())));
         if (closed) {
             // close() may have drained the queue just before the add; do not leave the caller waiting forever.
             failQueued();

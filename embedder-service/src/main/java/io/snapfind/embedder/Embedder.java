@@ -73,8 +73,7 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
     private final AtomicLong arrivals = new AtomicLong();
 
     /** A preprocessing task, taken by priority and then in arrival order. */
-    private record Ordered(BatchingQueue.Priority priority, long sequence, Runnable task)
-            implements Runnable, Comparable<Ordered> {
+    private record Ordered(BatchingQueue.Ticket ticket, Runnable task) implements Runnable, Comparable<Ordered> {
         @Override
         public void run() {
             task.run();
@@ -82,8 +81,7 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
 
         @Override
         public int compareTo(Ordered other) {
-            int byPriority = priority.compareTo(other.priority);
-            return byPriority != 0 ? byPriority : Long.compare(sequence, other.sequence);
+            return ticket.compareTo(other.ticket);
         }
     }
 
@@ -153,7 +151,7 @@ public final class Embedder implements ImageEmbedder, AutoCloseable {
         CompletableFuture<float[]> result = new CompletableFuture<>();
         CompletableFuture<float[][]> pixels = new CompletableFuture<>();
         try {
-            preprocessing.execute(new Ordered(priority, arrivals.incrementAndGet(), () -> {
+            preprocessing.execute(new Ordered(new BatchingQueue.Ticket(priority, arrivals.incrementAndGet()), () -> {
                 try {
                     pixels.complete(preprocess(image));
                 } catch (RuntimeException | Error e) {
