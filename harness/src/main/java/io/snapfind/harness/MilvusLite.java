@@ -21,8 +21,8 @@ public final class MilvusLite implements AutoCloseable {
      * Its default (128 MB, about 12,000 rows of 2,560-d vectors) keeps a whole catalog unflushed, and every search
      * then converts each unflushed vector to Python floats: 150 ms for 720 rows, 1.8 s for 6,000, against 10 to
      * 30 ms once rows are flushed into HNSW-indexed segments. 256 KB (about 25 such rows) keeps that scan short at
-     * the price of a flush every few products (an upsert of 3 rows 3.3 → 8.4 ms). Measured in BENCHMARKS.md ("Milvus Lite's
-     * in-memory table"); an environment that sets the variable keeps its own value.
+     * the price of a flush every few products (an upsert of 3 rows 3.3 → 8.4 ms). Measured in BENCHMARKS.md
+     * ("Milvus Lite's in-memory table"); an environment that sets the variable keeps its own value.
      */
     static final String MEMTABLE_LIMIT_VARIABLE = "MILVUS_LITE_MEMTABLE_MEMORY_LIMIT_BYTES";
     static final String MEMTABLE_LIMIT_BYTES = Integer.toString(256 * 1024);
