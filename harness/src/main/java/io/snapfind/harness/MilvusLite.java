@@ -16,17 +16,6 @@ import io.milvus.v2.client.MilvusClientV2;
  */
 public final class MilvusLite implements AutoCloseable {
 
-    /**
-     * Milvus Lite's flush budget for its in-memory table, in bytes ({@code MILVUS_LITE_MEMTABLE_MEMORY_LIMIT_BYTES}).
-     * Its default (128 MB, about 12,000 rows of 2,560-d vectors) keeps a whole catalog unflushed, and every search
-     * then converts each unflushed vector to Python floats: 150 ms for 720 rows, 1.8 s for 6,000, against 10 to
-     * 30 ms once rows are flushed into HNSW-indexed segments. 256 KB (about 25 such rows) keeps that scan short at
-     * the price of a flush every few products (an upsert of 3 rows 3.3 → 8.4 ms). Measured in BENCHMARKS.md
-     * ("Milvus Lite's in-memory table"); an environment that sets the variable keeps its own value.
-     */
-    static final String MEMTABLE_LIMIT_VARIABLE = "MILVUS_LITE_MEMTABLE_MEMORY_LIMIT_BYTES";
-    static final String MEMTABLE_LIMIT_BYTES = Integer.toString(256 * 1024);
-
     private final Path executable;
     private final Path dataDir;
     private final int port;
@@ -53,10 +42,6 @@ public final class MilvusLite implements AutoCloseable {
 
     public String uri() {
         return "http://127.0.0.1:" + port;
-    }
-
-    public Path dataDir() {
-        return dataDir;
     }
 
     public int port() {
@@ -94,9 +79,7 @@ public final class MilvusLite implements AutoCloseable {
         }
         process = ChildProcess.start("milvus-lite", List.of(executable.toString(), "server",
                 "--data-dir", dataDir.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port)),
-                Map.of("PYTHONUNBUFFERED", "1", MEMTABLE_LIMIT_VARIABLE,
-                        System.getenv().getOrDefault(MEMTABLE_LIMIT_VARIABLE, MEMTABLE_LIMIT_BYTES)),
-                logFile);
+                Map.of("PYTHONUNBUFFERED", "1"), logFile);
         awaitReady(readyWithin);
     }
 

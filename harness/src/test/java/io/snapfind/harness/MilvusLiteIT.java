@@ -3,11 +3,8 @@ package io.snapfind.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,46 +73,6 @@ class MilvusLiteIT {
         client.delete(DeleteReq.builder().collectionName(COLLECTION).filter("product == \"p1\"").build());
         assertEquals(1, count("id != ''"));
         assertEquals("c", nearest(1, 0.1f, 0, 0), "after deleting p1 the upserted c is the nearest");
-    }
-
-    /**
-     * The harness starts Milvus Lite with a small in-memory table, so a catalog's rows are flushed into indexed
-     * segments instead of being scanned row by row on every search; nothing written is lost on the way.
-     */
-    @Test
-    void rowsBeyondTheMemtableBudgetAreFlushedIntoSegments() throws Exception {
-        String collection = "harness_flush_it";
-        int dimension = 1280;
-        CreateCollectionReq.CollectionSchema schema = client.createSchema();
-        schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.VarChar).maxLength(64).isPrimaryKey(true).build());
-        schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector).dimension(dimension).build());
-        client.createCollection(CreateCollectionReq.builder().collectionName(collection).collectionSchema(schema)
-                .indexParams(List.of(IndexParam.builder().fieldName("vector").indexType(IndexParam.IndexType.HNSW)
-                        .metricType(IndexParam.MetricType.COSINE).extraParams(Map.of("M", 16, "efConstruction", 64)).build()))
-                .consistencyLevel(ConsistencyLevel.STRONG).build());
-        try {
-            int rows = 2 * Integer.parseInt(MilvusLite.MEMTABLE_LIMIT_BYTES) / (dimension * Float.BYTES);
-            for (int i = 0; i < rows; i++) {
-                float[] vector = new float[dimension];
-                vector[i % dimension] = 1;
-                JsonObject row = row("r" + i, "p", vector);
-                row.remove("product");
-                client.insert(InsertReq.builder().collectionName(collection).data(List.of(row)).build());
-            }
-            Path collectionDir;
-            try (Stream<Path> files = Files.walk(SharedInfrastructure.milvus().dataDir())) {
-                collectionDir = files.filter(path -> path.getFileName().toString().equals(collection)).findFirst()
-                        .orElseThrow();
-            }
-            try (Stream<Path> files = Files.walk(collectionDir)) {
-                assertTrue(files.anyMatch(path -> path.toString().endsWith(".parquet")),
-                        rows + " rows of " + dimension + " floats were not flushed into a segment under " + collectionDir);
-            }
-            assertEquals(rows, client.query(QueryReq.builder().collectionName(collection).filter("id != ''")
-                    .consistencyLevel(ConsistencyLevel.STRONG).outputFields(List.of("id")).build()).getQueryResults().size());
-        } finally {
-            client.dropCollection(DropCollectionReq.builder().collectionName(collection).build());
-        }
     }
 
     private static String nearest(float... query) {
