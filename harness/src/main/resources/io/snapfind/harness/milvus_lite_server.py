@@ -3,9 +3,10 @@
 Milvus Lite 3.2.2 answers gRPC calls on a pool of threads, but its Collection is not safe for concurrent calls:
 a flush first swaps in an empty in-memory table and only then publishes the flushed rows as a segment, so a query,
 a search or a delete by filter that runs in between misses rows that were acknowledged (a delete by filter is a
-query followed by a delete by key, so those rows survive the delete); a write that runs in between can land in
-the table being flushed. The Snapfind harness starts Milvus Lite through this file, which wraps each such method
-in one re-entrant lock per collection. Background compaction keeps its own lock and is not affected.
+query followed by a delete by key, so those rows survive the delete). By the code, a write that runs in between
+could also land in the table being flushed (not observed). The Snapfind harness starts Milvus Lite through this
+file, which wraps each such method in one re-entrant lock per collection. Background compaction keeps its own lock
+and is not affected.
 """
 import functools
 import sys
