@@ -118,10 +118,6 @@ final class RoomsCommand implements Callable<Integer> {
             description = "rooms shown in examples.png. Default: ${DEFAULT-VALUE}.")
     int examples;
 
-    @Option(names = "--query-matte", description = "experiment 12: an ISNet ONNX file; each room region is "
-            + "matted onto white by it before embedding.")
-    Path queryMatte;
-
     @Option(names = "--no-progress", description = "no progress bar on stderr.")
     boolean noProgress;
 
@@ -156,10 +152,7 @@ final class RoomsCommand implements Callable<Integer> {
         RoomsRun.Settings settings = new RoomsRun.Settings(models, modelId, head, detector, threads, k,
                 candidatesPerHit, minScore, regions, noCache ? null : cacheDir, !noProgress, hubness, queryScore,
                 cacheQueries);
-        RoomsRun.Result result;
-        try (QueryMatte matte = queryMatte == null ? null : new QueryMatte(queryMatte, threads)) {
-            result = RoomsRun.run(set, settings, System.out, matte);
-        }
+        RoomsRun.Result result = RoomsRun.run(set, settings, System.out);
         RoomsReport report = new RoomsReport(result, QualityCli.commandLine(spec), description);
         report.print(System.out);
         Path markdown = report.write(out, examples);

@@ -101,11 +101,6 @@ final class RoomsRun {
     }
 
     static Result run(ShopTheLook set, Settings settings, PrintStream log) {
-        return run(set, settings, log, null);
-    }
-
-    /** As {@link #run(ShopTheLook, Settings, PrintStream)}, each room region matted onto white first when given. */
-    static Result run(ShopTheLook set, Settings settings, PrintStream log, QueryMatte matte) {
         ModelRef ref = ModelRef.parse(settings.model());
         // A fusion of the embedder's catalogue is run as the embedder runs it: every member, vectors concatenated.
         List<String> members = EmbedderCatalogue.members(ref.backbone());
@@ -150,11 +145,6 @@ final class RoomsRun {
                 catalog = CatalogIndex.fused(catalog, other);
                 Backbone fusedWith = second;
                 embedRegions = images -> CatalogIndex.concatenate(backbone.embed(images), fusedWith.embed(images));
-            }
-            if (matte != null) {
-                java.util.function.Function<List<BufferedImage>, float[][]> plain = embedRegions;
-                embedRegions = images -> plain.apply(matte.apply(images));
-                log.println("Query regions matted onto white by ISNet before embedding (experiment 12)");
             }
             double indexSeconds = (System.nanoTime() - started) / 1e9;
             log.println("Catalog: " + catalog.summary());
