@@ -48,34 +48,7 @@ final class Backbone implements AutoCloseable {
 
     /** The service's vectors of {@code images}, one inference for all of them. */
     float[][] embed(List<BufferedImage> images) {
-        float[][] vectors = serviceModel.embed(tensor(images), images.size());
-        if (!mirrorAverage) {
-            return vectors;
-        }
-        float[][] mirrored = serviceModel.embed(tensor(images.stream().map(Backbone::mirror).toList()), images.size());
-        for (int i = 0; i < vectors.length; i++) {
-            double norm = 0;
-            for (int d = 0; d < vectors[i].length; d++) {
-                vectors[i][d] += mirrored[i][d];
-                norm += vectors[i][d] * vectors[i][d];
-            }
-            float scale = (float) (1 / Math.sqrt(norm));
-            for (int d = 0; d < vectors[i].length; d++) {
-                vectors[i][d] *= scale;
-            }
-        }
-        return vectors;
-    }
-
-    /** Experiment 13: every image's vector averaged with its mirror image's (then L2-normalised). */
-    static volatile boolean mirrorAverage;
-
-    private static BufferedImage mirror(BufferedImage image) {
-        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = out.createGraphics();
-        g.drawImage(image, image.getWidth(), 0, -image.getWidth(), image.getHeight(), null);
-        g.dispose();
-        return out;
+        return serviceModel.embed(tensor(images), images.size());
     }
 
     /** The model's raw output for {@code images}, not normalised. */

@@ -118,10 +118,6 @@ final class RoomsCommand implements Callable<Integer> {
             description = "rooms shown in examples.png. Default: ${DEFAULT-VALUE}.")
     int examples;
 
-    @Option(names = "--mirror-average", description = "experiment 13: every catalog crop's and region's vector "
-            + "averaged with its mirror image's. Use a --cache-dir of its own.")
-    boolean mirrorAverage;
-
     @Option(names = "--no-progress", description = "no progress bar on stderr.")
     boolean noProgress;
 
@@ -156,7 +152,6 @@ final class RoomsCommand implements Callable<Integer> {
         RoomsRun.Settings settings = new RoomsRun.Settings(models, modelId, head, detector, threads, k,
                 candidatesPerHit, minScore, regions, noCache ? null : cacheDir, !noProgress, hubness, queryScore,
                 cacheQueries);
-        Backbone.mirrorAverage = mirrorAverage;
         RoomsRun.Result result = RoomsRun.run(set, settings, System.out);
         RoomsReport report = new RoomsReport(result, QualityCli.commandLine(spec), description);
         report.print(System.out);
