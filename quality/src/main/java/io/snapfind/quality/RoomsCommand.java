@@ -118,10 +118,6 @@ final class RoomsCommand implements Callable<Integer> {
             description = "rooms shown in examples.png. Default: ${DEFAULT-VALUE}.")
     int examples;
 
-    @Option(names = "--query-margin", defaultValue = "-1", description = "experiment 14: the rooms' regions' "
-            + "crop margin (a fraction of the box); negative: the service's.")
-    double queryMargin;
-
     @Option(names = "--no-progress", description = "no progress bar on stderr.")
     boolean noProgress;
 
@@ -156,7 +152,6 @@ final class RoomsCommand implements Callable<Integer> {
         RoomsRun.Settings settings = new RoomsRun.Settings(models, modelId, head, detector, threads, k,
                 candidatesPerHit, minScore, regions, noCache ? null : cacheDir, !noProgress, hubness, queryScore,
                 cacheQueries);
-        RoomsRun.queryMargin = queryMargin;
         RoomsRun.Result result = RoomsRun.run(set, settings, System.out);
         RoomsReport report = new RoomsReport(result, QualityCli.commandLine(spec), description);
         report.print(System.out);

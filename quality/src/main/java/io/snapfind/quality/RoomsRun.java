@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 
 import io.snapfind.detector.CropCutter;
-import io.snapfind.detector.CropSettings;
 import io.snapfind.detector.model.DetectorSpec;
 import io.snapfind.detector.model.OnnxDetector;
 import io.snapfind.detector.model.OnnxModel;
@@ -98,9 +97,6 @@ final class RoomsRun {
             double indexSeconds, double searchSeconds) {
     }
 
-    /** Experiment 14: the rooms' regions' crop margin, or negative for the service's. */
-    static volatile double queryMargin = -1;
-
     private RoomsRun() {
     }
 
@@ -179,14 +175,7 @@ final class RoomsRun {
             for (int p = 0; p < catalog.products().size(); p++) {
                 productIndex.put(catalog.products().get(p).id(), p);
             }
-            CropSettings crops = ViewMaker.SERVICE_CROP_SETTINGS;
-            if (queryMargin >= 0) {
-                crops = new CropSettings(crops.maxDetections(), crops.minArea(), queryMargin, crops.maxSide(),
-                        crops.jpegQuality());
-                log.println("Room regions cut with margin " + queryMargin + " (experiment 14; the catalog keeps "
-                        + ViewMaker.SERVICE_CROP_SETTINGS.margin() + ")");
-            }
-            RoomRegions regions = new RoomRegions(new CropCutter(crops), settings.regions());
+            RoomRegions regions = new RoomRegions(new CropCutter(ViewMaker.SERVICE_CROP_SETTINGS), settings.regions());
             ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
             List<RoomResult> results = new ArrayList<>();
             try (Progress bar = settings.progress() ? Progress.bar("Searching rooms", set.rooms().size())
